@@ -1,0 +1,224 @@
+/**
+ * One description per platform of everything in which the PC/SC ABIs differ.
+ *
+ * Struct encoding, symbol tables and constants are all driven by an {@link Abi}, so that a
+ * test on Linux can encode with the macOS or Windows description and check its offsets.
+ *
+ * @module
+ */
+
+import {
+  formatReturnCode,
+  RETURN_CODES,
+  type ReturnCode,
+  WINDOWS_RETURN_CODES,
+} from "./return_codes.ts";
+
+/** A native integer type as Deno's FFI names it. */
+export type NativeIntType = "u32" | "i32" | "u64" | "i64";
+
+/** Field offsets and sizes of SCARD_READERSTATE, and the stride of an array of them. */
+export interface ReaderStateLayout {
+  readonly szReader: number;
+  readonly pvUserData: number;
+  readonly dwCurrentState: number;
+  readonly dwEventState: number;
+  readonly cbAtr: number;
+  readonly rgbAtr: number;
+  /** bytes in the rgbAtr array */
+  readonly atrCapacity: number;
+  /** sizeof(SCARD_READERSTATE), which is also the stride of an array */
+  readonly size: number;
+}
+
+/** The PC/SC entry points whose exported name differs between platforms. */
+export interface SymbolNames {
+  readonly SCardListReaders: string;
+  readonly SCardListReaderGroups: string;
+  readonly SCardConnect: string;
+  readonly SCardStatus: string;
+  readonly SCardGetStatusChange: string;
+  readonly SCardControl: string;
+  readonly SCardIntroduceReaderGroup: string;
+  readonly SCardAddReaderToGroup: string;
+  readonly SCardRemoveReaderFromGroup: string;
+}
+
+/** Everything in which one platform's PC/SC ABI differs from the others. */
+export interface Abi {
+  readonly os: "linux" | "darwin" | "windows";
+  /** DWORD: `unsigned long` on pcsc-lite (8 bytes on LP64), `uint32_t` elsewhere */
+  readonly dword: { readonly size: 4 | 8; readonly type: NativeIntType };
+  /** LONG, the return type of every call */
+  readonly long: { readonly size: 4 | 8; readonly type: NativeIntType };
+  /** SCARDCONTEXT and SCARDHANDLE: `int32_t` on macOS, pointer-sized elsewhere */
+  readonly handle: { readonly size: 4 | 8; readonly type: NativeIntType };
+  readonly readerState: ReaderStateLayout;
+  /** sizeof(SCARD_IO_REQUEST): two DWORDs */
+  readonly ioRequestSize: number;
+  readonly symbols: SymbolNames;
+  readonly protocolRaw: number;
+  /** SCARD_CTL_CODE(code) */
+  ctlCode(code: number): number;
+  /** whether SCARD_AUTOALLOCATE is understood (not needed here: buffers are sized by the caller) */
+  readonly autoAllocate: boolean;
+  /** SCardStatus reports the card state as an ordinal 0..6 (Windows) rather than a bit mask */
+  readonly cardStateOrdinal: boolean;
+  readonly returnCodes: ReadonlyMap<number, ReturnCode>;
+  /** where the library is looked for, absolute paths before sonames */
+  readonly libraryCandidates: readonly string[];
+  /** what to install when none of them loads */
+  readonly installHint: string;
+}
+
+const PLAIN_NAMES: SymbolNames = {
+  SCardListReaders: "SCardListReaders",
+  SCardListReaderGroups: "SCardListReaderGroups",
+  SCardConnect: "SCardConnect",
+  SCardStatus: "SCardStatus",
+  SCardGetStatusChange: "SCardGetStatusChange",
+  SCardControl: "SCardControl",
+  SCardIntroduceReaderGroup: "SCardIntroduceReaderGroup",
+  SCardAddReaderToGroup: "SCardAddReaderToGroup",
+  SCardRemoveReaderFromGroup: "SCardRemoveReaderFromGroup",
+};
+
+/** pcsc-lite on 64-bit Linux (and the BSDs): DWORD and LONG are C `long`, 8 bytes. */
+export const LINUX_ABI: Abi = {
+  os: "linux",
+  dword: { size: 8, type: "u64" },
+  long: { size: 8, type: "i64" },
+  handle: { size: 8, type: "u64" },
+  readerState: {
+    szReader: 0,
+    pvUserData: 8,
+    dwCurrentState: 16,
+    dwEventState: 24,
+    cbAtr: 32,
+    rgbAtr: 40,
+    // MAX_ATR_SIZE; the struct is padded to a multiple of 8
+    atrCapacity: 33,
+    size: 80,
+  },
+  ioRequestSize: 16,
+  symbols: PLAIN_NAMES,
+  protocolRaw: 0x4,
+  ctlCode: (code) => 0x42000000 + code,
+  autoAllocate: true,
+  cardStateOrdinal: false,
+  returnCodes: RETURN_CODES,
+  libraryCandidates: [
+    "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1",
+    "/usr/lib/aarch64-linux-gnu/libpcsclite.so.1",
+    "/usr/lib64/libpcsclite.so.1",
+    "/usr/lib/libpcsclite.so.1",
+    "/usr/local/lib/libpcsclite.so.1",
+    "libpcsclite.so.1",
+  ],
+  installHint: "install pcsc-lite (Debian/Ubuntu: apt install pcscd libpcsclite1; " +
+    "Fedora: dnf install pcsc-lite pcsc-lite-libs)",
+};
+
+/** Apple's PCSC.framework: 32-bit DWORD and handles, `#pragma pack(1)` structs. */
+export const MACOS_ABI: Abi = {
+  os: "darwin",
+  dword: { size: 4, type: "u32" },
+  long: { size: 4, type: "i32" },
+  handle: { size: 4, type: "i32" },
+  readerState: {
+    szReader: 0,
+    pvUserData: 8,
+    dwCurrentState: 16,
+    dwEventState: 20,
+    cbAtr: 24,
+    rgbAtr: 28,
+    atrCapacity: 33,
+    // packed: no tail padding, so an array's elements are 61 bytes apart
+    size: 61,
+  },
+  ioRequestSize: 8,
+  // the plain SCardControl export keeps the pre-1.3.2 five-argument signature
+  symbols: { ...PLAIN_NAMES, SCardControl: "SCardControl132" },
+  protocolRaw: 0x4,
+  ctlCode: (code) => 0x42000000 + code,
+  autoAllocate: false,
+  cardStateOrdinal: false,
+  returnCodes: RETURN_CODES,
+  libraryCandidates: ["/System/Library/Frameworks/PCSC.framework/PCSC"],
+  installHint: "PCSC.framework ships with macOS",
+};
+
+/** winscard.dll on 64-bit Windows: 4-byte DWORD, pointer-sized handles, `A` entry points. */
+export const WINDOWS_ABI: Abi = {
+  os: "windows",
+  dword: { size: 4, type: "u32" },
+  long: { size: 4, type: "i32" },
+  handle: { size: 8, type: "u64" },
+  readerState: {
+    szReader: 0,
+    pvUserData: 8,
+    dwCurrentState: 16,
+    dwEventState: 20,
+    cbAtr: 24,
+    rgbAtr: 28,
+    // winscard's rgbAtr is 36 bytes, which makes the struct 64 with no padding
+    atrCapacity: 36,
+    size: 64,
+  },
+  ioRequestSize: 8,
+  symbols: {
+    ...PLAIN_NAMES,
+    SCardListReaders: "SCardListReadersA",
+    SCardListReaderGroups: "SCardListReaderGroupsA",
+    SCardConnect: "SCardConnectA",
+    SCardStatus: "SCardStatusA",
+    SCardGetStatusChange: "SCardGetStatusChangeA",
+    SCardIntroduceReaderGroup: "SCardIntroduceReaderGroupA",
+    SCardAddReaderToGroup: "SCardAddReaderToGroupA",
+    SCardRemoveReaderFromGroup: "SCardRemoveReaderFromGroupA",
+  },
+  protocolRaw: 0x10000,
+  // CTL_CODE(FILE_DEVICE_SMARTCARD, code, METHOD_BUFFERED, FILE_ANY_ACCESS)
+  ctlCode: (code) => (0x310000 | (code << 2)) >>> 0,
+  autoAllocate: true,
+  cardStateOrdinal: true,
+  // 0x8010001F means SCARD_E_UNEXPECTED there; UNSUPPORTED_FEATURE moved to 0x80100022
+  returnCodes: new Map([
+    ...RETURN_CODES,
+    ...WINDOWS_RETURN_CODES.map((rc) => [rc.code, rc] as const),
+  ]),
+  libraryCandidates: ["C:\\Windows\\System32\\winscard.dll", "winscard.dll"],
+  installHint: "winscard.dll ships with Windows; start the Smart Card service",
+};
+
+/** The description for `os`, or null where PC/SC is not known (the BSDs use pcsc-lite). */
+export function abiFor(os: string): Abi | null {
+  switch (os) {
+    case "windows":
+      return WINDOWS_ABI;
+    case "darwin":
+      return MACOS_ABI;
+    case "linux":
+    case "freebsd":
+    case "netbsd":
+    case "openbsd":
+    case "android":
+      return LINUX_ABI;
+    default:
+      return null;
+  }
+}
+
+/** The description of the platform this process runs on. */
+export const CURRENT_ABI: Abi = abiFor(Deno.build.os) ?? LINUX_ABI;
+
+/** The return code's name, e.g. `SCARD_E_SHARING_VIOLATION`, or null when unknown. */
+export function returnCodeName(code: number, abi: Abi = CURRENT_ABI): string | null {
+  return abi.returnCodes.get(code >>> 0)?.name ?? null;
+}
+
+/** `"Sharing violation. (0x8010000B)"`: the reason and the code, as errors render them. */
+export function describeReturnCode(code: number, abi: Abi = CURRENT_ABI): string {
+  const known = abi.returnCodes.get(code >>> 0);
+  return `${known?.message ?? "Unknown error."} (${formatReturnCode(code)})`;
+}
