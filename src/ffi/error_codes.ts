@@ -1,0 +1,40 @@
+/**
+ * The return codes the upper layer tests for by value.
+ *
+ * @module
+ */
+
+/** Command cancelled (SCardCancel). */
+export const SCARD_E_CANCELLED = 0x80100002;
+/** Invalid handle: the context or card handle is gone (e.g. pcscd restarted). */
+export const SCARD_E_INVALID_HANDLE = 0x80100003;
+/** A buffer was too small. */
+export const SCARD_E_INSUFFICIENT_BUFFER = 0x80100008;
+/** The reader name is unknown. */
+export const SCARD_E_UNKNOWN_READER = 0x80100009;
+/** A wait reached its time-out. */
+export const SCARD_E_TIMEOUT = 0x8010000A;
+/** Another handle holds the card exclusively. */
+export const SCARD_E_SHARING_VIOLATION = 0x8010000B;
+/** No card in the reader. */
+export const SCARD_E_NO_SMARTCARD = 0x8010000C;
+/** The card offers none of the requested protocols. */
+export const SCARD_E_PROTO_MISMATCH = 0x8010000F;
+/** The reader cannot be used now. */
+export const SCARD_E_READER_UNAVAILABLE = 0x80100017;
+/** The connection to the PC/SC service broke (pcscd died). */
+export const SCARD_F_COMM_ERROR = 0x80100013;
+/** The PC/SC service is not running. */
+export const SCARD_E_NO_SERVICE = 0x8010001D;
+/** The PC/SC service stopped (Windows, with its last reader). */
+export const SCARD_E_SERVICE_STOPPED = 0x8010001E;
+/** No readers. */
+export const SCARD_E_NO_READERS_AVAILABLE = 0x8010002E;
+/** The card was removed. */
+export const SCARD_W_REMOVED_CARD = 0x80100069;
+/** The card was reset by another handle. */
+export const SCARD_W_RESET_CARD = 0x80100068;
+/** The card is not powered. */
+export const SCARD_W_UNPOWERED_CARD = 0x80100067;
+/** The card does not answer. */
+export const SCARD_W_UNRESPONSIVE_CARD = 0x80100066;

@@ -1,0 +1,175 @@
+/**
+ * Finding and opening the PC/SC library, and its symbol table.
+ *
+ * Calls that may wait on a card or a reader are bound twice: as a blocking call for the
+ * `*Sync` API, and with `nonblocking: true` (run on Deno's blocking thread pool) for the
+ * promise API.
+ *
+ * @module
+ */
+
+import { type Abi, CURRENT_ABI } from "./abi.ts";
+
+/** The symbol table for one ABI; integer widths and exported names come from it. */
+export function symbolDefinitions(abi: Abi) {
+  const D = abi.dword.type; // DWORD
+  const L = abi.long.type; // LONG
+  const H = abi.handle.type; // SCARDCONTEXT, SCARDHANDLE
+  const n = abi.symbols;
+  const connect = {
+    name: n.SCardConnect,
+    parameters: [H, "buffer", D, D, "buffer", "buffer"],
+  } as const;
+  const reconnect = { name: "SCardReconnect", parameters: [H, D, D, D, "buffer"] } as const;
+  const begin = { name: "SCardBeginTransaction", parameters: [H] } as const;
+  const waitChange = { name: n.SCardGetStatusChange, parameters: [H, D, "buffer", D] } as const;
+  const control = {
+    name: n.SCardControl,
+    parameters: [H, D, "buffer", D, "buffer", D, "buffer"],
+  } as const;
+  // pioRecvPci is a pointer so that null can be passed, as every caller does
+  const transmit = {
+    name: "SCardTransmit",
+    parameters: [H, "buffer", "buffer", D, "pointer", "buffer", "buffer"],
+  } as const;
+  const getAttrib = { name: "SCardGetAttrib", parameters: [H, D, "buffer", "buffer"] } as const;
+  const blocking = { result: L } as const;
+  const nonblocking = { result: L, nonblocking: true } as const;
+  return {
+    SCardEstablishContext: { parameters: [D, "pointer", "pointer", "buffer"], result: L },
+    SCardReleaseContext: { parameters: [H], result: L },
+    SCardIsValidContext: { parameters: [H], result: L },
+    SCardCancel: { parameters: [H], result: L },
+    SCardListReaders: {
+      name: n.SCardListReaders,
+      parameters: [H, "buffer", "buffer", "buffer"],
+      result: L,
+    },
+    SCardListReaderGroups: {
+      name: n.SCardListReaderGroups,
+      parameters: [H, "buffer", "buffer"],
+      result: L,
+    },
+    SCardConnect: { ...connect, ...blocking },
+    SCardConnectAsync: { ...connect, ...nonblocking },
+    SCardReconnect: { ...reconnect, ...blocking },
+    SCardReconnectAsync: { ...reconnect, ...nonblocking },
+    SCardDisconnect: { parameters: [H, D], result: L },
+    SCardBeginTransaction: { ...begin, ...blocking },
+    SCardBeginTransactionAsync: { ...begin, ...nonblocking },
+    SCardEndTransaction: { parameters: [H, D], result: L },
+    SCardStatus: {
+      name: n.SCardStatus,
+      parameters: [H, "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+      result: L,
+    },
+    SCardGetStatusChange: { ...waitChange, ...blocking },
+    SCardGetStatusChangeAsync: { ...waitChange, ...nonblocking },
+    SCardControl: { ...control, ...blocking },
+    SCardControlAsync: { ...control, ...nonblocking },
+    SCardTransmit: { ...transmit, ...blocking },
+    SCardTransmitAsync: { ...transmit, ...nonblocking },
+    SCardGetAttrib: { ...getAttrib, ...blocking },
+    SCardGetAttribAsync: { ...getAttrib, ...nonblocking },
+    SCardSetAttrib: { parameters: [H, D, "buffer", D], result: L },
+    // Reader groups can be changed only through winscard; pcsc-lite and macOS lack these.
+    SCardIntroduceReaderGroup: {
+      name: n.SCardIntroduceReaderGroup,
+      parameters: [H, "buffer"],
+      result: L,
+      optional: true,
+    },
+    SCardAddReaderToGroup: {
+      name: n.SCardAddReaderToGroup,
+      parameters: [H, "buffer", "buffer"],
+      result: L,
+      optional: true,
+    },
+    SCardRemoveReaderFromGroup: {
+      name: n.SCardRemoveReaderFromGroup,
+      parameters: [H, "buffer", "buffer"],
+      result: L,
+      optional: true,
+    },
+  } as const satisfies Deno.ForeignLibraryInterface;
+}
+
+/** The symbols of an opened PC/SC library. */
+export type PcscSymbols = Deno.DynamicLibrary<ReturnType<typeof symbolDefinitions>>["symbols"];
+
+/** An opened PC/SC library: where it came from and its symbols. */
+export interface PcscLibrary {
+  readonly path: string;
+  readonly abi: Abi;
+  readonly symbols: PcscSymbols;
+}
+
+/** The PC/SC library could not be opened; the message says what was tried and what to do. */
+export class PcscLibraryError extends Error {
+  /** The paths tried, in order. */
+  readonly tried: readonly string[];
+
+  /** @param message what went wrong and what to do; @param tried the paths tried */
+  constructor(message: string, tried: readonly string[], options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PcscLibraryError";
+    this.tried = tried;
+  }
+}
+
+/**
+ * The paths to try, in order: `PCSC_LIBRARY` when set (and readable: without `--allow-env`
+ * it is skipped rather than failing), then the platform's candidates.
+ */
+export function libraryCandidates(abi: Abi = CURRENT_ABI): string[] {
+  const fromEnv = readEnv("PCSC_LIBRARY");
+  return fromEnv ? [fromEnv, ...abi.libraryCandidates] : [...abi.libraryCandidates];
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+      return undefined;
+    }
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens the first candidate that loads. */
+export function openLibrary(abi: Abi = CURRENT_ABI): PcscLibrary {
+  const tried = libraryCandidates(abi);
+  const failures: string[] = [];
+  for (const path of tried) {
+    try {
+      const lib = Deno.dlopen(path, symbolDefinitions(abi));
+      return { path, abi, symbols: lib.symbols };
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) {
+        throw new PcscLibraryError(
+          `Cannot open the PC/SC library ${path}: FFI is not permitted. Run with --allow-ffi ` +
+            `(a scoped --allow-ffi=PATH must name the absolute path, e.g. ${tried[0]}).`,
+          tried,
+          { cause: error },
+        );
+      }
+      failures.push(`  ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new PcscLibraryError(
+    `Cannot open the PC/SC library. Tried:\n${failures.join("\n")}\n` +
+      `Set PCSC_LIBRARY to its path, or ${abi.installHint}.`,
+    tried,
+  );
+}
+
+let opened: PcscLibrary | undefined;
+
+/**
+ * The process-wide library, opened on first use and never closed: closing it with a
+ * nonblocking call pending would pull the code from under a running thread.
+ */
+export function library(): PcscLibrary {
+  return opened ??= openLibrary();
+}

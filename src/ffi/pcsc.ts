@@ -1,0 +1,479 @@
+/**
+ * The PC/SC calls, one function each, over opaque handles.
+ *
+ * This is the `-sys` layer's only door: it turns JavaScript values into native arguments,
+ * reads the out-parameters back, and throws a {@link PcscError} carrying the return code
+ * when a call fails. It knows nothing of cards, connections or pyscard.
+ *
+ * @module
+ */
+
+import { CURRENT_ABI } from "./abi.ts";
+import { SCARD_E_INSUFFICIENT_BUFFER, SCARD_E_NO_READERS_AVAILABLE } from "./error_codes.ts";
+import { encodeIoRequest } from "./io_request.ts";
+import { library, type PcscSymbols } from "./library.ts";
+import { UintCell } from "./native_struct.ts";
+import type { ReaderStateArray } from "./reader_state.ts";
+import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
+import { normaliseReturnCode } from "./return_codes.ts";
+import { MAX_ATR_SIZE, MAX_ATTRIBUTE_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
+
+declare const contextBrand: unique symbol;
+declare const cardBrand: unique symbol;
+
+/** A SCARDCONTEXT; what it is underneath (bigint or number) is this layer's business. */
+export type ContextHandle = { readonly [contextBrand]: true };
+/** A SCARDHANDLE (a card connection), opaque like {@link ContextHandle}. */
+export type CardHandle = { readonly [cardBrand]: true };
+
+type Native = number | bigint;
+
+/** A PC/SC call returned something other than SCARD_S_SUCCESS. */
+export class PcscError extends Error {
+  /** The return code, unsigned (`0x8010000B`). */
+  readonly code: number;
+  /** The PC/SC function that returned it. */
+  readonly call: string;
+
+  /** @param call the PC/SC function; @param code its return code */
+  constructor(call: string, code: number) {
+    super(`${call} returned 0x${code.toString(16).toUpperCase().padStart(8, "0")}`);
+    this.name = "PcscError";
+    this.call = call;
+    this.code = code;
+  }
+}
+
+const abi = CURRENT_ABI;
+let cached: PcscSymbols | undefined;
+function sym(): PcscSymbols {
+  return cached ??= library().symbols;
+}
+
+/** Throws unless `rv` is SCARD_S_SUCCESS; `rv == 0` is compared before any conversion. */
+function check(call: string, rv: Native): void {
+  if (rv === 0 || rv === 0n) return;
+  throw new PcscError(call, normaliseReturnCode(rv));
+}
+
+/** Reads a handle out-parameter as the native type the symbol table passes back in. */
+function readHandle(cell: Uint8Array): Native {
+  const view = new DataView(cell.buffer, cell.byteOffset, cell.byteLength);
+  return abi.handle.size === 8 ? view.getBigUint64(0, true) : view.getInt32(0, true);
+}
+
+function newHandleCell(): Uint8Array {
+  return new Uint8Array(abi.handle.size);
+}
+
+const asContext = (h: Native) => h as unknown as ContextHandle;
+const asCard = (h: Native) => h as unknown as CardHandle;
+// deno-lint-ignore no-explicit-any
+const raw = (h: ContextHandle | CardHandle): any => h;
+
+/** SCardEstablishContext. */
+export function establishContext(scope: number): ContextHandle {
+  const out = newHandleCell();
+  check("SCardEstablishContext", sym().SCardEstablishContext(scope, null, null, out));
+  return asContext(readHandle(out));
+}
+
+/** SCardReleaseContext. */
+export function releaseContext(context: ContextHandle): void {
+  check("SCardReleaseContext", sym().SCardReleaseContext(raw(context)));
+}
+
+/** SCardIsValidContext, as a boolean. */
+export function isValidContext(context: ContextHandle): boolean {
+  const rv = sym().SCardIsValidContext(raw(context));
+  return rv === 0 || rv === 0n;
+}
+
+/**
+ * SCardCancel: ends a wait pending on `context` with SCARD_E_CANCELLED. Returns the raw code
+ * rather than throwing: a cancel that finds nothing to cancel is not an error for the caller.
+ */
+export function cancel(context: ContextHandle): number {
+  return normaliseReturnCode(sym().SCardCancel(raw(context)));
+}
+
+/** Calls a "size query, then fill" function until the buffer is big enough. */
+function readSized(
+  call: string,
+  fill: (buf: Uint8Array | null, len: UintCell) => Native,
+): Uint8Array {
+  const len = new UintCell(abi.dword.size);
+  for (let attempt = 0;; attempt++) {
+    len.value = 0;
+    let rv = fill(null, len);
+    if (rv === 0 || rv === 0n) {
+      const buf = new Uint8Array(Math.max(len.value, 1));
+      rv = fill(buf, len);
+      if (rv === 0 || rv === 0n) return buf.subarray(0, len.value);
+    }
+    // the list grew between the two calls: ask again
+    if (normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER && attempt < 5) continue;
+    check(call, rv);
+  }
+}
+
+/**
+ * SCardListReaders. No readers is an empty list everywhere: pcsc-lite and Windows say
+ * SCARD_E_NO_READERS_AVAILABLE, macOS returns a buffer holding a single NUL.
+ */
+export function listReaders(context: ContextHandle, groups: readonly string[] | null): string[] {
+  const groupBytes = groups && groups.length ? encodeMultiString(groups) : null;
+  try {
+    const bytes = readSized(
+      "SCardListReaders",
+      (buf, len) => sym().SCardListReaders(raw(context), groupBytes, buf, len.bytes),
+    );
+    return decodeMultiString(bytes);
+  } catch (error) {
+    if (error instanceof PcscError && error.code === SCARD_E_NO_READERS_AVAILABLE) return [];
+    throw error;
+  }
+}
+
+/** SCardListReaderGroups. */
+export function listReaderGroups(context: ContextHandle): string[] {
+  const bytes = readSized(
+    "SCardListReaderGroups",
+    (buf, len) => sym().SCardListReaderGroups(raw(context), buf, len.bytes),
+  );
+  return decodeMultiString(bytes);
+}
+
+/** Whether this platform's library can change reader groups (only winscard can). */
+export function supportsReaderGroupChanges(): boolean {
+  const s = sym();
+  return s.SCardIntroduceReaderGroup !== null && s.SCardAddReaderToGroup !== null;
+}
+
+/** SCardIntroduceReaderGroup then SCardAddReaderToGroup (winscard only). */
+export function addReaderToGroup(context: ContextHandle, reader: string, group: string): void {
+  const s = sym();
+  if (!s.SCardIntroduceReaderGroup || !s.SCardAddReaderToGroup) {
+    throw new PcscError("SCardAddReaderToGroup", SCARD_E_UNSUPPORTED_FEATURE_HERE);
+  }
+  const g = encodeCString(group);
+  check("SCardIntroduceReaderGroup", s.SCardIntroduceReaderGroup(raw(context), g));
+  check("SCardAddReaderToGroup", s.SCardAddReaderToGroup(raw(context), encodeCString(reader), g));
+}
+
+/** SCardRemoveReaderFromGroup (winscard only). */
+export function removeReaderFromGroup(context: ContextHandle, reader: string, group: string): void {
+  const s = sym();
+  if (!s.SCardRemoveReaderFromGroup) {
+    throw new PcscError("SCardRemoveReaderFromGroup", SCARD_E_UNSUPPORTED_FEATURE_HERE);
+  }
+  check(
+    "SCardRemoveReaderFromGroup",
+    s.SCardRemoveReaderFromGroup(raw(context), encodeCString(reader), encodeCString(group)),
+  );
+}
+
+// The "feature not supported" code of this platform (it moved on Windows).
+const SCARD_E_UNSUPPORTED_FEATURE_HERE = abi.os === "windows" ? 0x80100022 : 0x8010001F;
+
+/** The result of SCardConnect. */
+export interface Connected {
+  readonly handle: CardHandle;
+  readonly protocol: number;
+}
+
+/** SCardConnect, blocking the calling thread. */
+export function connect(
+  context: ContextHandle,
+  reader: string,
+  share: number,
+  protocols: number,
+): Connected {
+  const handle = newHandleCell();
+  const protocol = new UintCell(abi.dword.size);
+  check(
+    "SCardConnect",
+    sym().SCardConnect(
+      raw(context),
+      encodeCString(reader),
+      share,
+      protocols,
+      handle,
+      protocol.bytes,
+    ),
+  );
+  return { handle: asCard(readHandle(handle)), protocol: protocol.value };
+}
+
+/** SCardConnect, on Deno's blocking pool. */
+export async function connectAsync(
+  context: ContextHandle,
+  reader: string,
+  share: number,
+  protocols: number,
+): Promise<Connected> {
+  const handle = newHandleCell();
+  const protocol = new UintCell(abi.dword.size);
+  const name = encodeCString(reader);
+  check(
+    "SCardConnect",
+    await sym().SCardConnectAsync(raw(context), name, share, protocols, handle, protocol.bytes),
+  );
+  return { handle: asCard(readHandle(handle)), protocol: protocol.value };
+}
+
+/** SCardReconnect, blocking; returns the active protocol. */
+export function reconnect(
+  card: CardHandle,
+  share: number,
+  protocols: number,
+  initialization: number,
+): number {
+  const protocol = new UintCell(abi.dword.size);
+  check(
+    "SCardReconnect",
+    sym().SCardReconnect(raw(card), share, protocols, initialization, protocol.bytes),
+  );
+  return protocol.value;
+}
+
+/** SCardReconnect, on the blocking pool; resolves to the active protocol. */
+export async function reconnectAsync(
+  card: CardHandle,
+  share: number,
+  protocols: number,
+  initialization: number,
+): Promise<number> {
+  const protocol = new UintCell(abi.dword.size);
+  check(
+    "SCardReconnect",
+    await sym().SCardReconnectAsync(raw(card), share, protocols, initialization, protocol.bytes),
+  );
+  return protocol.value;
+}
+
+/** SCardDisconnect. */
+export function disconnect(card: CardHandle, disposition: number): void {
+  check("SCardDisconnect", sym().SCardDisconnect(raw(card), disposition));
+}
+
+/** SCardBeginTransaction, blocking: waits while another handle holds a transaction. */
+export function beginTransaction(card: CardHandle): void {
+  check("SCardBeginTransaction", sym().SCardBeginTransaction(raw(card)));
+}
+
+/** SCardBeginTransaction on the blocking pool, so that waiting for it freezes nothing. */
+export async function beginTransactionAsync(card: CardHandle): Promise<void> {
+  check("SCardBeginTransaction", await sym().SCardBeginTransactionAsync(raw(card)));
+}
+
+/** SCardEndTransaction. */
+export function endTransaction(card: CardHandle, disposition: number): void {
+  check("SCardEndTransaction", sym().SCardEndTransaction(raw(card), disposition));
+}
+
+/** What SCardStatus reports. */
+export interface CardStatus {
+  readonly reader: string;
+  /** SCARD_ABSENT.. SCARD_SPECIFIC bits; Windows' ordinal is turned into the same bit */
+  readonly state: number;
+  readonly protocol: number;
+  readonly atr: number[];
+}
+
+/** SCardStatus. */
+export function status(card: CardHandle): CardStatus {
+  const state = new UintCell(abi.dword.size);
+  const protocol = new UintCell(abi.dword.size);
+  const atrLen = new UintCell(abi.dword.size);
+  // winscard's ATR field is 36 bytes; never hand a smaller buffer than the platform's
+  const atr = new Uint8Array(Math.max(MAX_ATR_SIZE, abi.readerState.atrCapacity));
+  const nameBytes = readSized("SCardStatus", (buf, len) => {
+    atrLen.value = atr.length;
+    return sym().SCardStatus(
+      raw(card),
+      buf,
+      len.bytes,
+      state.bytes,
+      protocol.bytes,
+      atr,
+      atrLen.bytes,
+    );
+  });
+  const rawState = state.value;
+  return {
+    reader: decodeMultiString(nameBytes)[0] ?? decodeCString(nameBytes),
+    state: abi.cardStateOrdinal ? (1 << rawState) : rawState,
+    protocol: protocol.value,
+    atr: Array.from(atr.subarray(0, Math.min(atrLen.value, atr.length))),
+  };
+}
+
+/**
+ * SCardGetStatusChange, blocking: only for a time-out of 0 or on a context that no other
+ * call uses, since pcsc-lite serialises calls per context.
+ * Returns the raw code: SCARD_E_TIMEOUT and SCARD_E_CANCELLED are outcomes, not failures.
+ */
+export function getStatusChange(
+  context: ContextHandle,
+  timeoutMs: number,
+  states: ReaderStateArray,
+): number {
+  const rv = sym().SCardGetStatusChange(raw(context), timeoutMs, states.buffer, states.length);
+  return normaliseReturnCode(rv);
+}
+
+/**
+ * SCardGetStatusChange on the blocking pool. `states` must stay reachable until this
+ * settles: it owns the reader-name strings the array points at.
+ * Resolves to the raw code, as {@link getStatusChange}.
+ */
+export async function getStatusChangeAsync(
+  context: ContextHandle,
+  timeoutMs: number,
+  states: ReaderStateArray,
+): Promise<number> {
+  const rv = await sym().SCardGetStatusChangeAsync(
+    raw(context),
+    timeoutMs,
+    states.buffer,
+    states.length,
+  );
+  // referenced after the await so the name buffers outlive the native call
+  states.readers.length;
+  return normaliseReturnCode(rv);
+}
+
+// pcsc-lite refuses a buffer over its MAX_BUFFER_SIZE (264) with SCARD_E_INSUFFICIENT_BUFFER
+// before asking the driver; winscard and macOS take what they are given.
+const ATTRIBUTE_CAPACITY = abi.os === "linux" ? MAX_ATTRIBUTE_SIZE : MAX_BUFFER_SIZE_EXTENDED;
+
+/**
+ * Buffers for SCardTransmit, SCardControl and SCardGetAttrib, allocated once per owner so that
+ * an APDU costs no allocation. One call at a time may use a set: the owner serialises.
+ */
+export class Exchange {
+  /** The response of the last call, valid until the next one. */
+  readonly receive: Uint8Array = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
+  /** Scratch space a caller may fill with the command before calling. */
+  readonly send: Uint8Array;
+  readonly #pci: Uint8Array = new Uint8Array(abi.ioRequestSize);
+  #pciProtocol = -1;
+  readonly #length = new UintCell(abi.dword.size);
+
+  /** @param sendCapacity the largest command this set will carry */
+  constructor(sendCapacity: number) {
+    this.send = new Uint8Array(sendCapacity);
+  }
+
+  #pciFor(protocol: number): Uint8Array {
+    if (protocol !== this.#pciProtocol) {
+      encodeIoRequest(abi, protocol, this.#pci);
+      this.#pciProtocol = protocol;
+    }
+    return this.#pci;
+  }
+
+  /** SCardTransmit, blocking; returns the response length in {@link receive}. */
+  transmit(card: CardHandle, protocol: number, command: Uint8Array, length: number): number {
+    this.#length.value = this.receive.length;
+    const rv = sym().SCardTransmit(
+      raw(card),
+      this.#pciFor(protocol),
+      command,
+      length,
+      null,
+      this.receive,
+      this.#length.bytes,
+    );
+    check("SCardTransmit", rv);
+    return this.#length.value;
+  }
+
+  /** SCardTransmit on the blocking pool. */
+  async transmitAsync(
+    card: CardHandle,
+    protocol: number,
+    command: Uint8Array,
+    length: number,
+  ): Promise<number> {
+    this.#length.value = this.receive.length;
+    const rv = await sym().SCardTransmitAsync(
+      raw(card),
+      this.#pciFor(protocol),
+      command,
+      length,
+      null,
+      this.receive,
+      this.#length.bytes,
+    );
+    check("SCardTransmit", rv);
+    return this.#length.value;
+  }
+
+  /** SCardControl, blocking; returns the response length. */
+  control(card: CardHandle, code: number, command: Uint8Array, length: number): number {
+    const rv = sym().SCardControl(
+      raw(card),
+      code,
+      command,
+      length,
+      this.receive,
+      this.receive.length,
+      this.#length.bytes,
+    );
+    check("SCardControl", rv);
+    return this.#length.value;
+  }
+
+  /** SCardControl on the blocking pool. */
+  async controlAsync(
+    card: CardHandle,
+    code: number,
+    command: Uint8Array,
+    length: number,
+  ): Promise<number> {
+    const rv = await sym().SCardControlAsync(
+      raw(card),
+      code,
+      command,
+      length,
+      this.receive,
+      this.receive.length,
+      this.#length.bytes,
+    );
+    check("SCardControl", rv);
+    return this.#length.value;
+  }
+
+  /** SCardGetAttrib, blocking; returns the attribute's length in {@link receive}. */
+  getAttrib(card: CardHandle, attribute: number): number {
+    this.#length.value = ATTRIBUTE_CAPACITY;
+    check(
+      "SCardGetAttrib",
+      sym().SCardGetAttrib(raw(card), attribute, this.receive, this.#length.bytes),
+    );
+    return this.#length.value;
+  }
+
+  /** SCardGetAttrib on the blocking pool. */
+  async getAttribAsync(card: CardHandle, attribute: number): Promise<number> {
+    this.#length.value = ATTRIBUTE_CAPACITY;
+    const rv = await sym().SCardGetAttribAsync(
+      raw(card),
+      attribute,
+      this.receive,
+      this.#length.bytes,
+    );
+    check("SCardGetAttrib", rv);
+    return this.#length.value;
+  }
+}
+
+/** SCARD_CTL_CODE(code) on this platform. */
+export function ctlCode(code: number): number {
+  return abi.ctlCode(code);
+}
+
+/** SCARD_PROTOCOL_RAW on this platform. */
+export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;

@@ -1,0 +1,49 @@
+/**
+ * A card in a reader (pyscard's `smartcard.Card`).
+ *
+ * @module
+ */
+
+import { toByteList } from "./bytes.ts";
+import type { CardConnection } from "./card_connection.ts";
+import { Reader } from "./reader.ts";
+
+/**
+ * A card: its reader and its ATR. Two cards are equal when both match.
+ *
+ * @example
+ * ```ts
+ * import { Card } from "@pcsc/smartcard";
+ * const card = new Card("Virtual PCD 00 00", [0x3B, 0x02, 0x14, 0x50]);
+ * card.toString(); // "3B 02 14 50 / Virtual PCD 00 00"
+ * ```
+ */
+export class Card {
+  /** The reader the card is in. */
+  readonly reader: Reader;
+  /** The card's Answer To Reset. */
+  readonly atr: number[];
+
+  /** @param reader a Reader or a reader name; @param atr the card's ATR */
+  constructor(reader: Reader | string, atr: number[] | Uint8Array) {
+    this.reader = reader instanceof Reader ? reader : new Reader(reader);
+    this.atr = toByteList(atr, "atr", 33);
+  }
+
+  /** A new, not yet connected connection to this card's reader. */
+  createConnection(): CardConnection {
+    return this.reader.createConnection();
+  }
+
+  /** Same ATR and same reader name (pyscard's `__eq__`). */
+  equals(other: Card): boolean {
+    return other instanceof Card && other.reader.name === this.reader.name &&
+      other.atr.length === this.atr.length && other.atr.every((b, i) => b === this.atr[i]);
+  }
+
+  /** `"3B 02 14 50 / Reader name"`. */
+  toString(): string {
+    const hex = this.atr.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+    return `${hex} / ${this.reader.name}`;
+  }
+}

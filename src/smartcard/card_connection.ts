@@ -1,0 +1,378 @@
+/**
+ * pyscard's `CardConnection`: the interface every connection implements, with what is common
+ * to all of them (argument checks, observers, status-word checking) done here once.
+ *
+ * @module
+ */
+
+import { MAX_APDU_SIZE } from "../ffi/constants.ts";
+import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
+import { CardConnectionEvent } from "./card_connection_event.ts";
+import type { CardConnectionObserver } from "./card_connection_observer.ts";
+import type { Reader } from "./reader.ts";
+import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
+import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
+
+/** What `transmit` resolves to: response data, SW1, SW2. */
+export type TransmitResult = [response: number[], sw1: number, sw2: number];
+
+const T0 = 0x1;
+const T1 = 0x2;
+const T15 = 0x8;
+const RAW = 0x10000;
+const ALL_PROTOCOLS = T0 | T1 | T15 | RAW;
+
+/** Share modes, as pyscard passes them to SCardConnect. */
+const SHARE_MODES = [1, 2, 3];
+
+/**
+ * A connection to a card. Created unconnected by `Reader.createConnection()` or
+ * `Card.createConnection()`; `connect()` opens it; `release()` (or `using`) frees it.
+ *
+ * Every call that may wait on the card has a promise form, which never blocks the event loop,
+ * and a `*Sync` twin for hot loops and small tools, which does.
+ *
+ * @example
+ * ```ts
+ * import { readers } from "@pcsc/smartcard";
+ * using connection = readers()[0].createConnection();
+ * await connection.connect(connection.T1_protocol);
+ * const [data, sw1, sw2] = await connection.transmit([0x00, 0x84, 0x00, 0x00, 0x08]);
+ * ```
+ */
+export abstract class CardConnection implements Disposable, AsyncDisposable {
+  /** T=0 (SCARD_PROTOCOL_T0). */
+  static readonly T0_protocol: number = T0;
+  /** T=1 (SCARD_PROTOCOL_T1). */
+  static readonly T1_protocol: number = T1;
+  /** T=15 (SCARD_PROTOCOL_T15). */
+  static readonly T15_protocol: number = T15;
+  /** Raw (pyscard's value; translated to the platform's SCARD_PROTOCOL_RAW). */
+  static readonly RAW_protocol: number = RAW;
+  /** Same as {@link CardConnection.T0_protocol}, on instances. */
+  readonly T0_protocol: number = T0;
+  /** Same as {@link CardConnection.T1_protocol}, on instances. */
+  readonly T1_protocol: number = T1;
+  /** Same as {@link CardConnection.T15_protocol}, on instances. */
+  readonly T15_protocol: number = T15;
+  /** Same as {@link CardConnection.RAW_protocol}, on instances. */
+  readonly RAW_protocol: number = RAW;
+
+  /** The reader this connection goes through. */
+  protected readonly reader: Reader;
+  #observers: CardConnectionObserver[] = [];
+  #chain: ErrorCheckingChain[] | null = null;
+  // pyscard's default: whichever of T=0 and T=1 the card offers
+  #protocol = T0 | T1;
+
+  /** @param reader the reader the card is in */
+  constructor(reader: Reader) {
+    this.reader = reader;
+  }
+
+  // ----- what implementations provide -----
+
+  /** Opens the connection (arguments already checked; undefined means the default). */
+  protected abstract doConnect(
+    protocol?: number,
+    mode?: number,
+    disposition?: number,
+  ): Promise<void>;
+  /** Synchronous {@link doConnect}. */
+  protected abstract doConnectSync(protocol?: number, mode?: number, disposition?: number): void;
+  /** Re-opens the connection. */
+  protected abstract doReconnect(
+    protocol?: number,
+    mode?: number,
+    disposition?: number,
+  ): Promise<void>;
+  /** Synchronous {@link doReconnect}. */
+  protected abstract doReconnectSync(protocol?: number, mode?: number, disposition?: number): void;
+  /** Closes the connection; a no-op when not connected. */
+  protected abstract doDisconnect(): void;
+  /** Frees everything; a no-op the second time. */
+  protected abstract doRelease(): void;
+  /** Sends an APDU (checked bytes), returns the whole response including SW1 SW2. */
+  protected abstract doTransmit(command: Bytes, protocol: number | undefined): Promise<number[]>;
+  /** Synchronous {@link doTransmit}. */
+  protected abstract doTransmitSync(command: Bytes, protocol: number | undefined): number[];
+  /** Sends a control command to the reader. */
+  protected abstract doControl(controlCode: number, command: Bytes): Promise<number[]>;
+  /** Synchronous {@link doControl}. */
+  protected abstract doControlSync(controlCode: number, command: Bytes): number[];
+  /** Reads a reader attribute. */
+  protected abstract doGetAttrib(attribId: number): Promise<number[]>;
+  /** Synchronous {@link doGetAttrib}. */
+  protected abstract doGetAttribSync(attribId: number): number[];
+  /** Checks that a call may run now (connected, not released), before any native call. */
+  protected abstract assertUsable(what: string, needsCard: boolean): void;
+  /** The card's ATR. */
+  abstract getATR(): number[];
+
+  // ----- connection -----
+
+  /**
+   * Connects to the card: SCardConnect on the blocking pool.
+   *
+   * @param protocol a mask of `T0_protocol`, `T1_protocol`, `T15_protocol`, `RAW_protocol`;
+   *   default: the connection's protocol (T=0 or T=1)
+   * @param mode SCARD_SHARE_SHARED (default), SCARD_SHARE_EXCLUSIVE or SCARD_SHARE_DIRECT
+   * @param disposition what disconnecting does to the card; default SCARD_UNPOWER_CARD
+   * @throws {NoCardException} when the reader has no card
+   * @throws {CardConnectionException} when the connection fails otherwise
+   */
+  async connect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
+    this.#checkConnectArgs(protocol, mode, disposition);
+    this.assertUsable("connect", false);
+    this.notify("connect");
+    await this.doConnect(protocol, mode, disposition);
+  }
+
+  /** Synchronous {@link connect}: blocks the event loop while PC/SC answers. */
+  connectSync(protocol?: number, mode?: number, disposition?: number): void {
+    this.#checkConnectArgs(protocol, mode, disposition);
+    this.assertUsable("connectSync", false);
+    this.notify("connect");
+    this.doConnectSync(protocol, mode, disposition);
+  }
+
+  /**
+   * Reconnects (SCardReconnect): another share mode or protocol, or a reset.
+   *
+   * @param disposition how the card is initialised; default SCARD_RESET_CARD (warm reset)
+   */
+  async reconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
+    this.#checkConnectArgs(protocol, mode, disposition);
+    this.assertUsable("reconnect", true);
+    this.notify("reconnect");
+    await this.doReconnect(protocol, mode, disposition);
+  }
+
+  /** Synchronous {@link reconnect}. */
+  reconnectSync(protocol?: number, mode?: number, disposition?: number): void {
+    this.#checkConnectArgs(protocol, mode, disposition);
+    this.assertUsable("reconnectSync", true);
+    this.notify("reconnect");
+    this.doReconnectSync(protocol, mode, disposition);
+  }
+
+  /** Disconnects from the card with the disposition given at connect; a no-op if not connected. */
+  disconnect(): void {
+    this.notify("disconnect");
+    this.doDisconnect();
+  }
+
+  /** Disconnects and frees the connection's PC/SC context. Calling it again does nothing. */
+  release(): void {
+    this.doRelease();
+  }
+
+  /** `using connection = ...`: disconnect and release. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** `await using connection = ...`: disconnect and release once pending calls are done. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.settle();
+    this.release();
+  }
+
+  /** Resolves when no call of this connection is pending. */
+  protected settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ----- exchanges -----
+
+  /**
+   * Sends an APDU (SCardTransmit on the blocking pool) and resolves to
+   * `[data, sw1, sw2]`. Observers see `command` then `response`; the error-checking chain
+   * runs on the response.
+   *
+   * @param command the APDU, at most 65,544 bytes
+   * @param protocol `T0_protocol`, `T1_protocol` or `RAW_protocol`; default the active one
+   */
+  async transmit(command: Bytes, protocol?: number): Promise<TransmitResult> {
+    this.#checkCommand(command, protocol);
+    this.assertUsable("transmit", true);
+    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
+    return this.#finishTransmit(await this.doTransmit(command, protocol));
+  }
+
+  /** Synchronous {@link transmit}: blocks the event loop for the card's answer. */
+  transmitSync(command: Bytes, protocol?: number): TransmitResult {
+    this.#checkCommand(command, protocol);
+    this.assertUsable("transmitSync", true);
+    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
+    return this.#finishTransmit(this.doTransmitSync(command, protocol));
+  }
+
+  #finishTransmit(response: number[]): TransmitResult {
+    const sw2 = response.pop()!;
+    const sw1 = response.pop()!;
+    if (this.#observers.length) this.notify("response", [response, sw1, sw2]);
+    if (this.#chain) this.#chain[0].check(response, sw1, sw2);
+    return [response, sw1, sw2];
+  }
+
+  /**
+   * Sends a control command to the reader (SCardControl on the blocking pool).
+   *
+   * Unlike pyscard, the error-checking chain is not applied: a control response is not an
+   * APDU response and has no status word to check.
+   *
+   * @param controlCode the reader's control code, e.g. `SCARD_CTL_CODE(3400)`
+   * @param command bytes to send; default none
+   */
+  async control(controlCode: number, command: Bytes = []): Promise<number[]> {
+    checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
+    checkBytes(command, "command", MAX_APDU_SIZE);
+    this.assertUsable("control", true);
+    if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
+    const data = await this.doControl(controlCode, command);
+    if (this.#observers.length) this.notify("response", [data]);
+    return data;
+  }
+
+  /** Synchronous {@link control}. */
+  controlSync(controlCode: number, command: Bytes = []): number[] {
+    checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
+    checkBytes(command, "command", MAX_APDU_SIZE);
+    this.assertUsable("controlSync", true);
+    if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
+    const data = this.doControlSync(controlCode, command);
+    if (this.#observers.length) this.notify("response", [data]);
+    return data;
+  }
+
+  /**
+   * Reads a reader attribute (SCardGetAttrib on the blocking pool), e.g.
+   * `SCARD_ATTR_VENDOR_NAME`. No status-word check applies: an attribute is not an APDU.
+   */
+  async getAttrib(attribId: number): Promise<number[]> {
+    checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
+    this.assertUsable("getAttrib", true);
+    this.notify("attrib", [attribId]);
+    return await this.doGetAttrib(attribId);
+  }
+
+  /** Synchronous {@link getAttrib}. */
+  getAttribSync(attribId: number): number[] {
+    checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
+    this.assertUsable("getAttribSync", true);
+    this.notify("attrib", [attribId]);
+    return this.doGetAttribSync(attribId);
+  }
+
+  // ----- state -----
+
+  /** The active protocol after connect; before, the protocol connect will ask for. */
+  getProtocol(): number {
+    return this.#protocol;
+  }
+
+  /** Sets the protocol `connect` and `transmit` use by default. */
+  setProtocol(protocol: number): void {
+    checkProtocolMask(protocol, "protocol");
+    this.#protocol = protocol;
+  }
+
+  /** Records the protocol the card negotiated (0 when none was, in direct mode). */
+  protected setActiveProtocol(protocol: number): void {
+    this.#protocol = protocol;
+  }
+
+  /** The reader of this connection. */
+  getReader(): Reader {
+    return this.reader;
+  }
+
+  // ----- status words -----
+
+  /**
+   * Sets the error-checking chain run on every transmit response: pyscard's list, whose first
+   * link runs first (build it with `new ErrorCheckingChain(chain, checker)`).
+   */
+  setErrorCheckingChain(chain: ErrorCheckingChain[]): void {
+    if (!Array.isArray(chain) || chain.length === 0) {
+      throw new TypeError("chain must be a non-empty array of ErrorCheckingChain");
+    }
+    this.#chain = chain;
+  }
+
+  /**
+   * Stops an SW exception class from being raised by the chain (the class exactly, not its
+   * subclasses, as pyscard). Without a chain it does nothing, as pyscard.
+   */
+  addSWExceptionToFilter(exClass: SWExceptionClass): void {
+    if (typeof exClass !== "function") throw new TypeError("exClass must be an exception class");
+    this.#chain?.[0].addFilterException(exClass);
+  }
+
+  // ----- observers -----
+
+  /** Adds an observer; adding the same one twice does nothing. */
+  addObserver(observer: CardConnectionObserver): void {
+    if (!observer || typeof observer.update !== "function") {
+      throw new TypeError("observer must have an update(connection, event) method");
+    }
+    if (!this.#observers.includes(observer)) this.#observers.push(observer);
+  }
+
+  /** Removes an observer. */
+  deleteObserver(observer: CardConnectionObserver): void {
+    this.#observers = this.#observers.filter((o) => o !== observer);
+  }
+
+  /**
+   * Tells every observer, in the order they were added. An observer that throws does not
+   * break the call; its error is reported asynchronously, like an unhandled event listener's.
+   */
+  protected notify(type: CardConnectionEvent["type"], args: unknown[] = []): void {
+    if (this.#observers.length === 0) return;
+    const event = new CardConnectionEvent(type, args);
+    for (const observer of [...this.#observers]) {
+      try {
+        observer.update(this, event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+
+  // ----- argument checks -----
+
+  #checkConnectArgs(protocol?: number, mode?: number, disposition?: number): void {
+    if (protocol !== undefined && protocol !== null) checkProtocolMask(protocol, "protocol");
+    if (mode !== undefined && mode !== null) {
+      checkInteger(mode, "mode", 1, 3);
+      if (!SHARE_MODES.includes(mode)) throw new RangeError(`mode must be 1, 2 or 3`);
+    }
+    if (disposition !== undefined && disposition !== null) {
+      checkInteger(disposition, "disposition", 0, 3);
+    }
+  }
+
+  #checkCommand(command: Bytes, protocol?: number): void {
+    checkBytes(command, "command", MAX_APDU_SIZE);
+    if (command.length === 0) throw new RangeError("command is empty: an APDU has at least 1 byte");
+    if (protocol === undefined || protocol === null) return;
+    if (protocol !== T0 && protocol !== T1 && protocol !== RAW) {
+      throw new RangeError(
+        `protocol must be T0_protocol (1), T1_protocol (2) or RAW_protocol (0x10000), ` +
+          `not ${typeof protocol === "number" ? protocol : typeof protocol}`,
+      );
+    }
+  }
+}
+
+function checkProtocolMask(protocol: unknown, name: string): void {
+  checkInteger(protocol, name, 1, ALL_PROTOCOLS);
+  if (((protocol as number) & ~ALL_PROTOCOLS) !== 0) {
+    throw new RangeError(
+      `${name} must combine T0_protocol (1), T1_protocol (2), T15_protocol (8) and ` +
+        `RAW_protocol (0x10000), not 0x${(protocol as number).toString(16)}`,
+    );
+  }
+}

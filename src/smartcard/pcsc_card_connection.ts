@@ -1,0 +1,409 @@
+/**
+ * The PC/SC implementation of {@link CardConnection} (pyscard's `PCSCCardConnection`).
+ *
+ * @module
+ */
+
+import {
+  SCARD_PROTOCOL_T0,
+  SCARD_PROTOCOL_T1,
+  SCARD_PROTOCOL_T15,
+  SCARD_RESET_CARD,
+  SCARD_SHARE_SHARED,
+  SCARD_UNPOWER_CARD,
+} from "../ffi/constants.ts";
+import { SCARD_E_NO_SMARTCARD, SCARD_W_REMOVED_CARD } from "../ffi/error_codes.ts";
+import {
+  beginTransaction,
+  beginTransactionAsync,
+  type CardHandle,
+  connect,
+  connectAsync,
+  type ContextHandle,
+  disconnect,
+  endTransaction,
+  Exchange,
+  PcscError,
+  reconnect,
+  reconnectAsync,
+  SCARD_PROTOCOL_RAW,
+  status,
+} from "../ffi/pcsc.ts";
+import { MAX_APDU_SIZE } from "../ffi/constants.ts";
+import type { Bytes } from "./bytes.ts";
+import { CardConnection } from "./card_connection.ts";
+import { CardConnectionException, NoCardException } from "./exceptions.ts";
+import { asSmartcardError, PcscContext } from "./pcsc_context.ts";
+import type { Reader } from "./reader.ts";
+
+const T0 = CardConnection.T0_protocol;
+const T1 = CardConnection.T1_protocol;
+const T15 = CardConnection.T15_protocol;
+const RAW = CardConnection.RAW_protocol;
+
+/** pyscard protocol mask → the platform's SCARD_PROTOCOL_* mask. */
+function toPcscMask(protocol: number): number {
+  return (protocol & T0 ? SCARD_PROTOCOL_T0 : 0) | (protocol & T1 ? SCARD_PROTOCOL_T1 : 0) |
+    (protocol & T15 ? SCARD_PROTOCOL_T15 : 0) | (protocol & RAW ? SCARD_PROTOCOL_RAW : 0);
+}
+
+/** The platform's active protocol → pyscard's value (0 when none was negotiated). */
+function fromPcscProtocol(active: number): number {
+  return (active & SCARD_PROTOCOL_T0 ? T0 : 0) | (active & SCARD_PROTOCOL_T1 ? T1 : 0) |
+    (active & SCARD_PROTOCOL_T15 ? T15 : 0) | (active & SCARD_PROTOCOL_RAW ? RAW : 0);
+}
+
+const PROTOCOL_NAMES: Record<number, string> = { [T0]: "T0", [T1]: "T1", [RAW]: "RAW" };
+
+// What a connection left behind when it is collected without release(): freed by the registry.
+interface Held {
+  context: PcscContext;
+  card: CardHandle | null;
+  disposition: number;
+}
+
+const collected = new FinalizationRegistry<Held>((held) => {
+  if (held.card !== null) {
+    try {
+      disconnect(held.card, held.disposition);
+    } catch { /* the card or the service is gone: nothing left to free */ }
+  }
+  held.context.release();
+});
+
+/**
+ * A connection through the PC/SC service, with a PC/SC context of its own (pcsc-lite runs
+ * the calls of one context one at a time, so connections never wait on one another).
+ *
+ * Promise calls run one at a time, in the order they were made. A `*Sync` call while a
+ * promise call of the same connection is pending is refused: it would freeze the event
+ * loop until the pending call ends.
+ */
+export class PCSCCardConnection extends CardConnection {
+  readonly #held: Held;
+  #released = false;
+  #pending = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  #exchange: Exchange | null = null;
+
+  /** Establishes the connection's context (SCardEstablishContext); connects nothing yet. */
+  constructor(reader: Reader) {
+    super(reader);
+    const context = PcscContext.establish(CardConnectionException);
+    this.#held = { context, card: null, disposition: SCARD_UNPOWER_CARD };
+    collected.register(this, this.#held, this);
+  }
+
+  get #context(): ContextHandle {
+    return this.#held.context.handle;
+  }
+
+  get #card(): CardHandle {
+    const card = this.#held.card;
+    if (card === null) throw new CardConnectionException("Card not connected");
+    return card;
+  }
+
+  /** Whether `connect` succeeded and no disconnect followed. */
+  get connected(): boolean {
+    return this.#held.card !== null;
+  }
+
+  protected assertUsable(what: string, needsCard: boolean): void {
+    if (this.#released) {
+      throw new CardConnectionException(`Cannot ${what}: the connection has been released`);
+    }
+    if (what.endsWith("Sync") && this.#pending > 0) {
+      throw new CardConnectionException(
+        `Cannot ${what} while a promise call on this connection is pending: await it first`,
+      );
+    }
+    if (needsCard && this.#held.card === null) {
+      throw new CardConnectionException(`Cannot ${what}: card not connected`);
+    }
+    if (!needsCard && what.startsWith("connect") && this.#held.card !== null) {
+      throw new CardConnectionException(
+        `Cannot ${what}: already connected; disconnect or reconnect first`,
+      );
+    }
+  }
+
+  /** Runs `op` after every earlier promise call of this connection. */
+  #enqueue<T>(op: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const run = this.#queue.then(op);
+    this.#queue = run.catch(() => {});
+    return run.finally(() => this.#pending--);
+  }
+
+  protected override settle(): Promise<void> {
+    return this.#queue.then(() => {});
+  }
+
+  // ----- connect -----
+
+  #connectArgs(protocol?: number, mode?: number, disposition?: number) {
+    const mask = toPcscMask(protocol ?? this.getProtocol());
+    return { mask, share: mode ?? SCARD_SHARE_SHARED, disposition };
+  }
+
+  #connected(handle: CardHandle, active: number, disposition: number): void {
+    this.#held.card = handle;
+    this.#held.disposition = disposition;
+    this.setActiveProtocol(fromPcscProtocol(active));
+  }
+
+  protected doConnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
+    const a = this.#connectArgs(protocol, mode, disposition);
+    return this.#enqueue(async () => {
+      try {
+        const { handle, protocol } = await connectAsync(
+          this.#context,
+          this.reader.name,
+          a.share,
+          a.mask,
+        );
+        this.#connected(handle, protocol, disposition ?? SCARD_UNPOWER_CARD);
+      } catch (error) {
+        throw connectFailure(error, "Unable to connect");
+      }
+    });
+  }
+
+  protected doConnectSync(protocol?: number, mode?: number, disposition?: number): void {
+    const a = this.#connectArgs(protocol, mode, disposition);
+    try {
+      const { handle, protocol } = connect(this.#context, this.reader.name, a.share, a.mask);
+      this.#connected(handle, protocol, disposition ?? SCARD_UNPOWER_CARD);
+    } catch (error) {
+      throw connectFailure(error, "Unable to connect");
+    }
+  }
+
+  protected doReconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
+    const a = this.#connectArgs(protocol, mode, disposition);
+    const init = disposition ?? SCARD_RESET_CARD;
+    return this.#enqueue(async () => {
+      try {
+        const card = this.#card;
+        this.#connected(card, await reconnectAsync(card, a.share, a.mask, init), init);
+      } catch (error) {
+        throw connectFailure(error, "Unable to reconnect");
+      }
+    });
+  }
+
+  protected doReconnectSync(protocol?: number, mode?: number, disposition?: number): void {
+    const a = this.#connectArgs(protocol, mode, disposition);
+    const init = disposition ?? SCARD_RESET_CARD;
+    try {
+      const card = this.#card;
+      this.#connected(card, reconnect(card, a.share, a.mask, init), init);
+    } catch (error) {
+      throw connectFailure(error, "Unable to reconnect");
+    }
+  }
+
+  protected doDisconnect(): void {
+    const card = this.#held.card;
+    if (card === null) return;
+    this.#held.card = null;
+    try {
+      disconnect(card, this.#held.disposition);
+    } catch (error) {
+      throw asSmartcardError(error, "Failed to disconnect", CardConnectionException);
+    }
+  }
+
+  protected doRelease(): void {
+    if (this.#released) return;
+    if (this.#held.card !== null) {
+      this.notify("disconnect");
+      try {
+        this.doDisconnect();
+      } catch { /* releasing frees what can be freed; a card already gone is not a failure */ }
+    }
+    this.notify("release");
+    this.#released = true;
+    this.#held.context.release();
+    collected.unregister(this);
+  }
+
+  /** The card's ATR, from SCardStatus. */
+  getATR(): number[] {
+    this.assertUsable("getATR", true);
+    try {
+      return status(this.#card).atr;
+    } catch (error) {
+      throw asSmartcardError(error, "Failed to get status", CardConnectionException);
+    }
+  }
+
+  // ----- exchanges -----
+
+  #transmitProtocol(protocol: number | undefined): number {
+    const p = protocol ?? this.getProtocol();
+    if (p !== T0 && p !== T1 && p !== RAW) {
+      throw new CardConnectionException(
+        "Invalid protocol in transmit: must be CardConnection.T0_protocol, " +
+          "CardConnection.T1_protocol, or CardConnection.RAW_protocol",
+      );
+    }
+    return p;
+  }
+
+  #stage(exchange: Exchange, command: Bytes): Uint8Array {
+    if (command instanceof Uint8Array) return command;
+    exchange.send.set(command);
+    return exchange.send;
+  }
+
+  get #buffers(): Exchange {
+    return this.#exchange ??= new Exchange(MAX_APDU_SIZE);
+  }
+
+  protected doTransmitSync(command: Bytes, protocol: number | undefined): number[] {
+    const p = this.#transmitProtocol(protocol);
+    const ex = this.#buffers;
+    let n: number;
+    try {
+      n = ex.transmit(this.#card, toPcscMask(p), this.#stage(ex, command), command.length);
+    } catch (error) {
+      throw transmitFailure(error, p);
+    }
+    return responseOf(ex.receive, n);
+  }
+
+  protected doTransmit(command: Bytes, protocol: number | undefined): Promise<number[]> {
+    const p = this.#transmitProtocol(protocol);
+    return this.#enqueue(async () => {
+      const ex = this.#buffers;
+      let n: number;
+      try {
+        n = await ex.transmitAsync(
+          this.#card,
+          toPcscMask(p),
+          this.#stage(ex, command),
+          command.length,
+        );
+      } catch (error) {
+        throw transmitFailure(error, p);
+      }
+      return responseOf(ex.receive, n);
+    });
+  }
+
+  protected doControlSync(controlCode: number, command: Bytes): number[] {
+    const ex = this.#buffers;
+    try {
+      const n = ex.control(this.#card, controlCode, this.#stage(ex, command), command.length);
+      return Array.from(ex.receive.subarray(0, n));
+    } catch (error) {
+      throw controlFailure(error, controlCode);
+    }
+  }
+
+  protected doControl(controlCode: number, command: Bytes): Promise<number[]> {
+    return this.#enqueue(async () => {
+      const ex = this.#buffers;
+      try {
+        const n = await ex.controlAsync(
+          this.#card,
+          controlCode,
+          this.#stage(ex, command),
+          command.length,
+        );
+        return Array.from(ex.receive.subarray(0, n));
+      } catch (error) {
+        throw controlFailure(error, controlCode);
+      }
+    });
+  }
+
+  protected doGetAttribSync(attribId: number): number[] {
+    const ex = this.#buffers;
+    try {
+      return Array.from(ex.receive.subarray(0, ex.getAttrib(this.#card, attribId)));
+    } catch (error) {
+      throw attribFailure(error, attribId);
+    }
+  }
+
+  protected doGetAttrib(attribId: number): Promise<number[]> {
+    return this.#enqueue(async () => {
+      const ex = this.#buffers;
+      try {
+        return Array.from(ex.receive.subarray(0, await ex.getAttribAsync(this.#card, attribId)));
+      } catch (error) {
+        throw attribFailure(error, attribId);
+      }
+    });
+  }
+
+  // ----- transactions, for the exclusive connections -----
+
+  /** SCardBeginTransaction on the blocking pool: waits while another handle holds one. */
+  beginTransaction(): Promise<void> {
+    this.assertUsable("beginTransaction", true);
+    return this.#enqueue(async () => {
+      try {
+        await beginTransactionAsync(this.#card);
+      } catch (error) {
+        throw asSmartcardError(error, "Failed to begin transaction", CardConnectionException);
+      }
+    });
+  }
+
+  /** Synchronous {@link beginTransaction}: blocks the event loop while another holds one. */
+  beginTransactionSync(): void {
+    this.assertUsable("beginTransactionSync", true);
+    try {
+      beginTransaction(this.#card);
+    } catch (error) {
+      throw asSmartcardError(error, "Failed to begin transaction", CardConnectionException);
+    }
+  }
+
+  /** SCardEndTransaction with `disposition` (default SCARD_LEAVE_CARD). */
+  endTransaction(disposition: number = 0): void {
+    this.assertUsable("endTransactionSync", true);
+    try {
+      endTransaction(this.#card, disposition);
+    } catch (error) {
+      throw asSmartcardError(error, "Failed to end transaction", CardConnectionException);
+    }
+  }
+}
+
+/** The response without allocating more than the result: SW1 SW2 stay in for the caller. */
+function responseOf(receive: Uint8Array, n: number): number[] {
+  if (n < 2) throw new CardConnectionException("Card returned no valid response");
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = receive[i];
+  return out;
+}
+
+function connectFailure(error: unknown, message: string): unknown {
+  if (
+    error instanceof PcscError &&
+    (error.code === SCARD_E_NO_SMARTCARD || error.code === SCARD_W_REMOVED_CARD)
+  ) {
+    return new NoCardException(message, error.code, { cause: error });
+  }
+  return asSmartcardError(error, message, CardConnectionException);
+}
+
+function transmitFailure(error: unknown, protocol: number): unknown {
+  const message = `Failed to transmit with protocol ${PROTOCOL_NAMES[protocol]}`;
+  return asSmartcardError(error, message, CardConnectionException);
+}
+
+function controlFailure(error: unknown, controlCode: number): unknown {
+  const message = `Failed to control 0x${controlCode.toString(16).toUpperCase()}`;
+  return asSmartcardError(error, message, CardConnectionException);
+}
+
+function attribFailure(error: unknown, attribId: number): unknown {
+  const message = `Failed to getAttrib 0x${attribId.toString(16).toUpperCase().padStart(8, "0")}`;
+  return asSmartcardError(error, message, CardConnectionException);
+}

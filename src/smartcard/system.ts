@@ -1,0 +1,55 @@
+/**
+ * The system's readers and reader groups (pyscard's `smartcard.System`).
+ *
+ * @module
+ */
+
+import { listReaderGroups, listReaders } from "../ffi/pcsc.ts";
+import { SmartcardException } from "./exceptions.ts";
+import { asSmartcardError, PcscContext } from "./pcsc_context.ts";
+import { Reader } from "./reader.ts";
+
+/**
+ * The readers the PC/SC service knows, optionally only those of some reader groups.
+ *
+ * Runs SCardEstablishContext, SCardListReaders and SCardReleaseContext. Returns `[]` when
+ * there are no readers; throws a {@link SmartcardException} when there is no PC/SC service.
+ *
+ * @example
+ * ```ts
+ * import { readers } from "@pcsc/smartcard";
+ * for (const reader of readers()) console.log(reader.name);
+ * ```
+ */
+export function readers(groups?: string | string[]): Reader[] {
+  const groupList = groups === undefined ? null : typeof groups === "string" ? [groups] : groups;
+  if (groupList !== null) {
+    if (!Array.isArray(groupList) || groupList.some((g) => typeof g !== "string" || !g)) {
+      throw new TypeError("groups must be a group name or an array of non-empty group names");
+    }
+  }
+  using context = PcscContext.establish();
+  try {
+    return listReaders(context.handle, groupList).map((name) => new Reader(name));
+  } catch (error) {
+    throw asSmartcardError(error, "Failed to list readers", SmartcardException);
+  }
+}
+
+/**
+ * The reader groups the PC/SC service knows (pcsc-lite has one: `"SCard$DefaultReaders"`).
+ *
+ * @example
+ * ```ts
+ * import { readergroups } from "@pcsc/smartcard";
+ * console.log(readergroups());
+ * ```
+ */
+export function readergroups(): string[] {
+  using context = PcscContext.establish();
+  try {
+    return listReaderGroups(context.handle);
+  } catch (error) {
+    throw asSmartcardError(error, "Failed to list reader groups", SmartcardException);
+  }
+}
