@@ -8,61 +8,61 @@
 
 /** SCardEstablishContext scopes. */
 export const SCARD_SCOPE_USER = 0x0000;
-/** @see SCARD_SCOPE_USER */
+/** SCARD_SCOPE_TERMINAL. */
 export const SCARD_SCOPE_TERMINAL = 0x0001;
-/** @see SCARD_SCOPE_USER */
+/** SCARD_SCOPE_SYSTEM. */
 export const SCARD_SCOPE_SYSTEM = 0x0002;
 
 /** Share modes for SCardConnect and SCardReconnect. */
 export const SCARD_SHARE_EXCLUSIVE = 0x0001;
-/** @see SCARD_SHARE_EXCLUSIVE */
+/** SCARD_SHARE_SHARED. */
 export const SCARD_SHARE_SHARED = 0x0002;
-/** @see SCARD_SHARE_EXCLUSIVE */
+/** SCARD_SHARE_DIRECT. */
 export const SCARD_SHARE_DIRECT = 0x0003;
 
 /** Dispositions for SCardDisconnect, SCardReconnect and SCardEndTransaction. */
 export const SCARD_LEAVE_CARD = 0x0000;
-/** @see SCARD_LEAVE_CARD */
+/** SCARD_RESET_CARD. */
 export const SCARD_RESET_CARD = 0x0001;
-/** @see SCARD_LEAVE_CARD */
+/** SCARD_UNPOWER_CARD. */
 export const SCARD_UNPOWER_CARD = 0x0002;
-/** @see SCARD_LEAVE_CARD */
+/** SCARD_EJECT_CARD. */
 export const SCARD_EJECT_CARD = 0x0003;
 
 /** Protocols; SCARD_PROTOCOL_RAW differs between platforms (see the ABI). */
 export const SCARD_PROTOCOL_UNDEFINED = 0x0000;
-/** @see SCARD_PROTOCOL_UNDEFINED */
+/** SCARD_PROTOCOL_T0. */
 export const SCARD_PROTOCOL_T0 = 0x0001;
-/** @see SCARD_PROTOCOL_UNDEFINED */
+/** SCARD_PROTOCOL_T1. */
 export const SCARD_PROTOCOL_T1 = 0x0002;
-/** @see SCARD_PROTOCOL_UNDEFINED */
+/** SCARD_PROTOCOL_T15. */
 export const SCARD_PROTOCOL_T15 = 0x0008;
 /** T=0 or T=1, whichever the card offers. */
 export const SCARD_PROTOCOL_ANY = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
 
 /** SCARD_READERSTATE dwCurrentState / dwEventState bits, equal everywhere. */
 export const SCARD_STATE_UNAWARE = 0x0000;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_IGNORE. */
 export const SCARD_STATE_IGNORE = 0x0001;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_CHANGED. */
 export const SCARD_STATE_CHANGED = 0x0002;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_UNKNOWN. */
 export const SCARD_STATE_UNKNOWN = 0x0004;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_UNAVAILABLE. */
 export const SCARD_STATE_UNAVAILABLE = 0x0008;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_EMPTY. */
 export const SCARD_STATE_EMPTY = 0x0010;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_PRESENT. */
 export const SCARD_STATE_PRESENT = 0x0020;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_ATRMATCH. */
 export const SCARD_STATE_ATRMATCH = 0x0040;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_EXCLUSIVE. */
 export const SCARD_STATE_EXCLUSIVE = 0x0080;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_INUSE. */
 export const SCARD_STATE_INUSE = 0x0100;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_MUTE. */
 export const SCARD_STATE_MUTE = 0x0200;
-/** @see SCARD_STATE_UNAWARE */
+/** SCARD_STATE_UNPOWERED. */
 export const SCARD_STATE_UNPOWERED = 0x0400;
 
 /** dwTimeout meaning "no time-out". */
@@ -73,17 +73,17 @@ export const PNP_NOTIFICATION = "\\\\?PnP?\\Notification";
 
 /** Card states SCardStatus reports, as bits (pcsc-lite, macOS). */
 export const SCARD_UNKNOWN = 0x0001;
-/** @see SCARD_UNKNOWN */
+/** SCARD_ABSENT. */
 export const SCARD_ABSENT = 0x0002;
-/** @see SCARD_UNKNOWN */
+/** SCARD_PRESENT. */
 export const SCARD_PRESENT = 0x0004;
-/** @see SCARD_UNKNOWN */
+/** SCARD_SWALLOWED. */
 export const SCARD_SWALLOWED = 0x0008;
-/** @see SCARD_UNKNOWN */
+/** SCARD_POWERED. */
 export const SCARD_POWERED = 0x0010;
-/** @see SCARD_UNKNOWN */
+/** SCARD_NEGOTIABLE. */
 export const SCARD_NEGOTIABLE = 0x0020;
-/** @see SCARD_UNKNOWN */
+/** SCARD_SPECIFIC. */
 export const SCARD_SPECIFIC = 0x0040;
 
 /** Largest ATR, in bytes. */

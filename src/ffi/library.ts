@@ -11,6 +11,9 @@
 import { type Abi, CURRENT_ABI } from "./abi.ts";
 
 /** The symbol table for one ABI; integer widths and exported names come from it. */
+// The return type is inferred on purpose: Deno.dlopen derives every symbol's TypeScript
+// signature from this literal, which a written-out type would only repeat.
+// deno-lint-ignore explicit-module-boundary-types
 export function symbolDefinitions(abi: Abi) {
   const D = abi.dword.type; // DWORD
   const L = abi.long.type; // LONG
@@ -109,7 +112,11 @@ export class PcscLibraryError extends Error {
   /** The paths tried, in order. */
   readonly tried: readonly string[];
 
-  /** @param message what went wrong and what to do; @param tried the paths tried */
+  /**
+   * Creates a `PcscLibraryError`.
+   * @param message what went wrong and what to do
+   * @param tried the paths tried
+   */
   constructor(message: string, tried: readonly string[], options?: ErrorOptions) {
     super(message, options);
     this.name = "PcscLibraryError";

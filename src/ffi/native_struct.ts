@@ -43,7 +43,10 @@ export class UintCell {
   readonly #view: DataView;
   readonly #size: 4 | 8;
 
-  /** @param size the C type's width in bytes */
+  /**
+   * Creates a `UintCell`.
+   * @param size the C type's width in bytes
+   */
   constructor(size: 4 | 8) {
     this.#size = size;
     this.bytes = new Uint8Array(size);

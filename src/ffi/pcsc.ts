@@ -13,7 +13,7 @@ import { SCARD_E_INSUFFICIENT_BUFFER, SCARD_E_NO_READERS_AVAILABLE } from "./err
 import { encodeIoRequest } from "./io_request.ts";
 import { library, type PcscSymbols } from "./library.ts";
 import { UintCell } from "./native_struct.ts";
-import type { ReaderStateArray } from "./reader_state.ts";
+import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
 import { MAX_ATR_SIZE, MAX_ATTRIBUTE_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
@@ -35,7 +35,11 @@ export class PcscError extends Error {
   /** The PC/SC function that returned it. */
   readonly call: string;
 
-  /** @param call the PC/SC function; @param code its return code */
+  /**
+   * Creates a `PcscError`.
+   * @param call the PC/SC function
+   * @param code its return code
+   */
   constructor(call: string, code: number) {
     super(`${call} returned 0x${code.toString(16).toUpperCase().padStart(8, "0")}`);
     this.name = "PcscError";
@@ -361,7 +365,10 @@ export class Exchange {
   #pciProtocol = -1;
   readonly #length = new UintCell(abi.dword.size);
 
-  /** @param sendCapacity the largest command this set will carry */
+  /**
+   * Creates a `Exchange`.
+   * @param sendCapacity the largest command this set will carry
+   */
   constructor(sendCapacity: number) {
     this.send = new Uint8Array(sendCapacity);
   }
@@ -477,3 +484,8 @@ export function ctlCode(code: number): number {
 
 /** SCARD_PROTOCOL_RAW on this platform. */
 export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;
+
+/** A SCARD_READERSTATE array for `readers`, in this platform's layout. */
+export function readerStates(readers: readonly string[]): ReaderStateArray {
+  return new ReaderStateArray(abi, readers);
+}

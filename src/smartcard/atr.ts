@@ -5,7 +5,8 @@
  */
 
 import { SmartcardException } from "./exceptions.ts";
-import { type ByteInput, checkBytes, toHexString } from "./util.ts";
+import { type Bytes as ByteInput, toByteList } from "./bytes.ts";
+import { toHexString } from "./util.ts";
 
 /** A table entry ISO 7816-3 reserves for future use. */
 export type RFU = "RFU";
@@ -131,7 +132,7 @@ export class ATR {
    * it ends before the interface or historical bytes T0 and the TDi announce
    */
   constructor(atr: ByteInput) {
-    const bytes = checkBytes(atr, "atr");
+    const bytes = toByteList(atr, "atr");
     if (bytes.length < 2) {
       throw new SmartcardException(
         `ATR sequences must be at least 2 bytes long (TS and T0), got ${bytes.length}`,

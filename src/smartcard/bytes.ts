@@ -5,7 +5,7 @@
  */
 
 /** What the API accepts wherever pyscard takes a `list[int]` of bytes. */
-export type Bytes = number[] | Uint8Array;
+export type Bytes = readonly number[] | Uint8Array;
 
 /**
  * Refuses anything but bytes: a `Uint8Array`, or an array of integers in 0..255, of at most
@@ -50,7 +50,7 @@ function tooLong(name: string, length: number, maxLength: number): never {
 }
 
 function badByte(name: string, index: number, b: unknown): never {
-  if (typeof b !== "number") {
+  if (typeof b !== "number" || !Number.isInteger(b)) {
     throw new TypeError(`${name}[${index}] must be a byte (0..255), not ${describe(b)}`);
   }
   throw new RangeError(`${name}[${index}] must be a byte (0..255), not ${b}`);
@@ -72,7 +72,7 @@ export function checkInteger(value: unknown, name: string, min: number, max: num
 
 /** A short description of a value for an error message. */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (typeof value === "object") return `a ${value.constructor?.name ?? "object"}`;

@@ -7,6 +7,7 @@
 import { toByteList } from "./bytes.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { Reader } from "./reader.ts";
+import { toHexString } from "./util.ts";
 
 /**
  * A card: its reader and its ATR. Two cards are equal when both match.
@@ -24,7 +25,11 @@ export class Card {
   /** The card's Answer To Reset. */
   readonly atr: number[];
 
-  /** @param reader a Reader or a reader name; @param atr the card's ATR */
+  /**
+   * Creates a `Card`.
+   * @param reader a Reader or a reader name
+   * @param atr the card's ATR
+   */
   constructor(reader: Reader | string, atr: number[] | Uint8Array) {
     this.reader = reader instanceof Reader ? reader : new Reader(reader);
     this.atr = toByteList(atr, "atr", 33);
@@ -43,7 +48,6 @@ export class Card {
 
   /** `"3B 02 14 50 / Reader name"`. */
   toString(): string {
-    const hex = this.atr.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
-    return `${hex} / ${this.reader.name}`;
+    return `${toHexString(this.atr)} / ${this.reader.name}`;
   }
 }

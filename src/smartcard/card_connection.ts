@@ -65,7 +65,10 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   // pyscard's default: whichever of T=0 and T=1 the card offers
   #protocol = T0 | T1;
 
-  /** @param reader the reader the card is in */
+  /**
+   * Creates a `CardConnection`.
+   * @param reader the reader the card is in
+   */
   constructor(reader: Reader) {
     this.reader = reader;
   }

@@ -31,7 +31,11 @@ export class CardConnectionEvent {
   /** The event's data; see the class description. */
   readonly args: unknown[];
 
-  /** @param type what happened; @param args its data */
+  /**
+   * Creates a `description`.
+   * @param type what happened
+   * @param args its data
+   */
   constructor(type: CardConnectionEventType, args: unknown[] = []) {
     this.type = type;
     this.args = args;

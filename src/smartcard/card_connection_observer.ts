@@ -6,6 +6,7 @@
 
 import type { CardConnection } from "./card_connection.ts";
 import type { CardConnectionEvent } from "./card_connection_event.ts";
+import { toHexString } from "./util.ts";
 
 /** Receives the events of the connections it is added to (`addObserver`). */
 export interface CardConnectionObserver {
@@ -13,10 +14,7 @@ export interface CardConnectionObserver {
   update(connection: CardConnection, event: CardConnectionEvent): void;
 }
 
-const hex = (bytes: unknown): string =>
-  Array.isArray(bytes)
-    ? bytes.map((b) => Number(b).toString(16).toUpperCase().padStart(2, "0")).join(" ")
-    : "";
+const hex = (bytes: unknown): string => Array.isArray(bytes) ? toHexString(bytes) : "";
 
 const sw = (b: unknown): string => Number(b).toString(16).toUpperCase().padEnd(2, " ");
 
@@ -34,7 +32,10 @@ const sw = (b: unknown): string => Number(b).toString(16).toUpperCase().padEnd(2
 export class ConsoleCardConnectionObserver implements CardConnectionObserver {
   readonly #write: (line: string) => void;
 
-  /** @param write where lines go; `console.log` by default */
+  /**
+   * Creates a `ConsoleCardConnectionObserver`.
+   * @param write where lines go; `console.log` by default
+   */
   constructor(write: (line: string) => void = (line) => console.log(line)) {
     this.#write = write;
   }

@@ -24,7 +24,11 @@ export class SmartcardException extends Error {
   /** The PC/SC return code, or -1 when the failure did not come from PC/SC. */
   readonly hresult: number;
 
-  /** @param message what was being done; @param hresult the PC/SC return code, -1 for none */
+  /**
+   * Creates a `SmartcardException`.
+   * @param message what was being done
+   * @param hresult the PC/SC return code, -1 for none
+   */
   constructor(message: string = "", hresult: number = -1, options?: ErrorOptions) {
     super(renderMessage(message, hresult), options);
     this.name = new.target.name;
@@ -46,7 +50,10 @@ export class CardRequestException extends SmartcardException {}
 
 /** A card request reached its time-out without a matching card. */
 export class CardRequestTimeoutException extends CardRequestException {
-  /** @param hresult the PC/SC return code that ended the wait, -1 for none */
+  /**
+   * Creates a `CardRequestTimeoutException`.
+   * @param hresult the PC/SC return code that ended the wait, -1 for none
+   */
   constructor(hresult: number = -1, options?: ErrorOptions) {
     super("Time-out during card request", hresult, options);
   }
@@ -63,7 +70,10 @@ export class InvalidReaderException extends SmartcardException {}
 
 /** The system has no smart card reader. */
 export class NoReadersException extends SmartcardException {
-  /** @param message defaults to pyscard's "No reader found" */
+  /**
+   * Creates a `NoReadersException`.
+   * @param message defaults to pyscard's "No reader found"
+   */
   constructor(message: string = "No reader found", hresult: number = -1) {
     super(message, hresult);
   }
@@ -71,7 +81,10 @@ export class NoReadersException extends SmartcardException {
 
 /** An ATR mask whose length differs from the ATR's. */
 export class InvalidATRMaskLengthException extends SmartcardException {
-  /** @param mask the offending mask, rendered in the message */
+  /**
+   * Creates a `InvalidATRMaskLengthException`.
+   * @param mask the offending mask, rendered in the message
+   */
   constructor(mask: unknown) {
     super(`Invalid ATR mask length: ${formatMask(mask)}`);
   }

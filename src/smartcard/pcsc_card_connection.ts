@@ -109,6 +109,7 @@ export class PCSCCardConnection extends CardConnection {
     return this.#held.card !== null;
   }
 
+  /** Refuses a call on a released connection, a `*Sync` call while a promise call is pending, and a card call without a card. */
   protected assertUsable(what: string, needsCard: boolean): void {
     if (this.#released) {
       throw new CardConnectionException(`Cannot ${what}: the connection has been released`);
@@ -136,6 +137,7 @@ export class PCSCCardConnection extends CardConnection {
     return run.finally(() => this.#pending--);
   }
 
+  /** Resolves once every queued promise call has ended. */
   protected override settle(): Promise<void> {
     return this.#queue.then(() => {});
   }
@@ -153,6 +155,7 @@ export class PCSCCardConnection extends CardConnection {
     this.setActiveProtocol(fromPcscProtocol(active));
   }
 
+  /** SCardConnect on the blocking pool, after earlier promise calls. */
   protected doConnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     const a = this.#connectArgs(protocol, mode, disposition);
     return this.#enqueue(async () => {
@@ -170,6 +173,7 @@ export class PCSCCardConnection extends CardConnection {
     });
   }
 
+  /** SCardConnect, blocking. */
   protected doConnectSync(protocol?: number, mode?: number, disposition?: number): void {
     const a = this.#connectArgs(protocol, mode, disposition);
     try {
@@ -180,6 +184,7 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
+  /** SCardReconnect on the blocking pool, after earlier promise calls. */
   protected doReconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     const a = this.#connectArgs(protocol, mode, disposition);
     const init = disposition ?? SCARD_RESET_CARD;
@@ -193,6 +198,7 @@ export class PCSCCardConnection extends CardConnection {
     });
   }
 
+  /** SCardReconnect, blocking. */
   protected doReconnectSync(protocol?: number, mode?: number, disposition?: number): void {
     const a = this.#connectArgs(protocol, mode, disposition);
     const init = disposition ?? SCARD_RESET_CARD;
@@ -204,6 +210,7 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
+  /** SCardDisconnect with the disposition given at connect, once. */
   protected doDisconnect(): void {
     const card = this.#held.card;
     if (card === null) return;
@@ -215,6 +222,7 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
+  /** Disconnects (a failure is not reported: the card may be gone) and releases the context, once. */
   protected doRelease(): void {
     if (this.#released) return;
     if (this.#held.card !== null) {
@@ -262,6 +270,7 @@ export class PCSCCardConnection extends CardConnection {
     return this.#exchange ??= new Exchange(MAX_APDU_SIZE);
   }
 
+  /** SCardTransmit, blocking, through the connection's preallocated buffers. */
   protected doTransmitSync(command: Bytes, protocol: number | undefined): number[] {
     const p = this.#transmitProtocol(protocol);
     const ex = this.#buffers;
@@ -274,6 +283,7 @@ export class PCSCCardConnection extends CardConnection {
     return responseOf(ex.receive, n);
   }
 
+  /** SCardTransmit on the blocking pool, after earlier promise calls. */
   protected doTransmit(command: Bytes, protocol: number | undefined): Promise<number[]> {
     const p = this.#transmitProtocol(protocol);
     return this.#enqueue(async () => {
@@ -293,6 +303,7 @@ export class PCSCCardConnection extends CardConnection {
     });
   }
 
+  /** SCardControl, blocking. */
   protected doControlSync(controlCode: number, command: Bytes): number[] {
     const ex = this.#buffers;
     try {
@@ -303,6 +314,7 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
+  /** SCardControl on the blocking pool, after earlier promise calls. */
   protected doControl(controlCode: number, command: Bytes): Promise<number[]> {
     return this.#enqueue(async () => {
       const ex = this.#buffers;
@@ -320,6 +332,7 @@ export class PCSCCardConnection extends CardConnection {
     });
   }
 
+  /** SCardGetAttrib, blocking. */
   protected doGetAttribSync(attribId: number): number[] {
     const ex = this.#buffers;
     try {
@@ -329,6 +342,7 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
+  /** SCardGetAttrib on the blocking pool, after earlier promise calls. */
   protected doGetAttrib(attribId: number): Promise<number[]> {
     return this.#enqueue(async () => {
       const ex = this.#buffers;

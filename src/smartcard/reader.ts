@@ -29,7 +29,10 @@ export class Reader {
   /** The PC/SC reader name. */
   readonly name: string;
 
-  /** @param name the reader's PC/SC name */
+  /**
+   * Creates a `Reader`.
+   * @param name the reader's PC/SC name
+   */
   constructor(name: string) {
     if (typeof name !== "string" || name.length === 0) {
       throw new InvalidReaderException(`Invalid reader name: ${String(name)}`);

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { type Bytes as ByteInput, describe, toByteList } from "./bytes.ts";
+
 /** `toHexString` flag: no blank between bytes. */
 export const PACK = 1;
 /** `toHexString` flag: prefix every byte with `0x`. */
@@ -16,51 +18,6 @@ export const HEX = 2;
 export const UPPERCASE = 4;
 /** `toHexString` flag: a comma between bytes. */
 export const COMMA = 8;
-
-/** A byte sequence as this module takes it. */
-export type ByteInput = readonly number[] | Uint8Array;
-
-/**
- * Checks that `value` is a byte sequence and returns a copy as a plain array.
- *
- * @param value what the caller passed
- * @param name the argument's name, for the error message
- * @throws TypeError when `value` is not an array or Uint8Array, or holds a non-integer
- * @throws RangeError when it holds an integer outside 0..255
- *
- * @example
- * ```ts
- * import { checkBytes } from "@pcsc/smartcard";
- * checkBytes(new Uint8Array([0x3b, 0x02]), "atr"); // [59, 2]
- * checkBytes([256], "apdu"); // RangeError: apdu[0] must be a byte 0..255, got 256
- * ```
- */
-export function checkBytes(value: unknown, name: string): number[] {
-  if (value instanceof Uint8Array) return Array.from(value);
-  if (!Array.isArray(value)) {
-    throw new TypeError(
-      `${name} must be an array of bytes or a Uint8Array, got ${describe(value)}`,
-    );
-  }
-  const bytes: number[] = new Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const byte: unknown = value[i];
-    if (typeof byte !== "number" || !Number.isInteger(byte)) {
-      throw new TypeError(`${name}[${i}] must be an integer byte 0..255, got ${describe(byte)}`);
-    }
-    if (byte < 0 || byte > 0xff) {
-      throw new RangeError(`${name}[${i}] must be a byte 0..255, got ${byte}`);
-    }
-    bytes[i] = byte;
-  }
-  return bytes;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || typeof value !== "object") return String(value);
-  return Object.prototype.toString.call(value);
-}
 
 /**
  * Renders bytes as hexadecimal pairs: `"3B 65 00"` by default, changed by the flags
@@ -86,7 +43,7 @@ export function toHexString(data?: ByteInput | null, format: number = 0): string
     );
   }
   if (data === undefined || data === null) return "";
-  const bytes = checkBytes(data, "data");
+  const bytes = toByteList(data, "data");
   let separator = format & COMMA ? "," : "";
   if (!(format & PACK)) separator += " ";
   const prefix = format & HEX ? (format & UPPERCASE ? "0X" : "0x") : "";
@@ -145,7 +102,7 @@ export function toBytes(hex: string): number[] {
  * ```
  */
 export function toASCIIString(bytes: ByteInput): string {
-  return checkBytes(bytes, "bytes")
+  return toByteList(bytes, "bytes")
     .map((c) => (c >= 32 && c <= 127 ? String.fromCharCode(c) : "."))
     .join("");
 }
@@ -180,7 +137,7 @@ export function toASCIIBytes(s: string): number[] {
  * ```
  */
 export function padd(bytes: ByteInput, length: number, padding: string | number = "FF"): number[] {
-  const padded = checkBytes(bytes, "bytes");
+  const padded = toByteList(bytes, "bytes");
   if (!Number.isInteger(length) || length < 0) {
     throw new RangeError(`padd: length must be a non-negative integer, got ${describe(length)}`);
   }
@@ -317,7 +274,7 @@ export function toGSM3_38Bytes(text: string | Uint8Array): number[] {
  * ```
  */
 export function HexListToBinString(hexlist: ByteInput): string {
-  const bytes = new Uint8Array(checkBytes(hexlist, "hexlist"));
+  const bytes = new Uint8Array(toByteList(hexlist, "hexlist"));
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (cause) {

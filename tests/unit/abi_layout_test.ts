@@ -48,9 +48,7 @@ const PLATFORMS: Record<string, Expected> = {
 
 function u(bytes: Uint8Array, offset: number, size: number): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset);
-  return size === 4
-    ? view.getUint32(offset, true)
-    : Number(view.getBigUint64(offset, true));
+  return size === 4 ? view.getUint32(offset, true) : Number(view.getBigUint64(offset, true));
 }
 
 for (const [platform, x] of Object.entries(PLATFORMS)) {

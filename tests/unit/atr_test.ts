@@ -689,15 +689,15 @@ Deno.test("ATR takes a Uint8Array and refuses non-byte input with a TypeError or
   assert.equal(new ATR(new Uint8Array([0x3b, 0x02, 0x14, 0x50])).toString(), "3B 02 14 50");
   assert.throws(() => new ATR("3B 02 14 50" as unknown as number[]), {
     name: "TypeError",
-    message: 'atr must be an array of bytes or a Uint8Array, got "3B 02 14 50"',
+    message: 'atr must be an array of bytes (number[] or Uint8Array), not the string "3B 02 14 50"',
   });
   assert.throws(() => new ATR([0x3b, 0x100]), {
     name: "RangeError",
-    message: "atr[1] must be a byte 0..255, got 256",
+    message: "atr[1] must be a byte (0..255), not 256",
   });
   assert.throws(() => new ATR([0x3b, undefined] as unknown as number[]), {
     name: "TypeError",
-    message: "atr[1] must be an integer byte 0..255, got undefined",
+    message: "atr[1] must be a byte (0..255), not undefined",
   });
 });
 

@@ -1,0 +1,87 @@
+/**
+ * pyscard's card-connection framework for Deno, over the system's PC/SC service
+ * (pcsc-lite on Linux, PCSC.framework on macOS, winscard.dll on Windows) through `Deno.dlopen`.
+ *
+ * Needs `--allow-ffi` (and `--allow-env` to honour `PCSC_LIBRARY` and `PCSCLITE_CSOCK_NAME`).
+ *
+ * @example
+ * ```ts
+ * import { AnyCardType, CardRequest, toHexString } from "@pcsc/smartcard";
+ *
+ * using request = new CardRequest({ timeout: 10, cardType: new AnyCardType() });
+ * using service = await request.waitforcard();
+ * const connection = service.connection;
+ * await connection.connect();
+ * console.log("ATR", toHexString(connection.getATR()));
+ * const [data, sw1, sw2] = await connection.transmit([0x00, 0x84, 0x00, 0x00, 0x08]);
+ * ```
+ *
+ * @module
+ */
+
+export { readergroups, readers } from "./src/smartcard/system.ts";
+export { Reader } from "./src/smartcard/reader.ts";
+export { Card } from "./src/smartcard/card.ts";
+export { CardConnection, type TransmitResult } from "./src/smartcard/card_connection.ts";
+export { PCSCCardConnection } from "./src/smartcard/pcsc_card_connection.ts";
+export {
+  CardConnectionEvent,
+  type CardConnectionEventType,
+} from "./src/smartcard/card_connection_event.ts";
+export {
+  type CardConnectionObserver,
+  ConsoleCardConnectionObserver,
+} from "./src/smartcard/card_connection_observer.ts";
+export { AnyCardType, ATRCardType, CardType } from "./src/smartcard/card_type.ts";
+export {
+  CardService,
+  type CardServiceClass,
+  PassThruCardService,
+} from "./src/smartcard/card_service.ts";
+export { CardRequest, type CardRequestOptions } from "./src/smartcard/card_request.ts";
+export type { Bytes } from "./src/smartcard/bytes.ts";
+export {
+  CardConnectionException,
+  CardRequestException,
+  CardRequestTimeoutException,
+  CardServiceException,
+  InvalidATRMaskLengthException,
+  InvalidReaderException,
+  NoCardException,
+  NoReadersException,
+  SmartcardException,
+} from "./src/smartcard/exceptions.ts";
+export {
+  CheckingErrorException,
+  ExecutionErrorException,
+  SecurityRelatedException,
+  SWException,
+  type SWExceptionClass,
+  WarningProcessingException,
+} from "./src/smartcard/sw/sw_exceptions.ts";
+export type { ErrorChecker } from "./src/smartcard/sw/error_checker.ts";
+export { ErrorCheckingChain } from "./src/smartcard/sw/error_checking_chain.ts";
+export { ISO7816_4ErrorChecker } from "./src/smartcard/sw/iso7816_4_error_checker.ts";
+export { ISO7816_4_SW1ErrorChecker } from "./src/smartcard/sw/iso7816_4_sw1_error_checker.ts";
+export { ISO7816_8ErrorChecker } from "./src/smartcard/sw/iso7816_8_error_checker.ts";
+export { ISO7816_9ErrorChecker } from "./src/smartcard/sw/iso7816_9_error_checker.ts";
+export { op21_ErrorChecker } from "./src/smartcard/sw/op21_error_checker.ts";
+export { ATR, type RFU } from "./src/smartcard/atr.ts";
+export {
+  BinStringToHexList,
+  bs2hl,
+  COMMA,
+  HEX,
+  HexListToBinString,
+  hl2bs,
+  PACK,
+  padd,
+  toASCIIBytes,
+  toASCIIString,
+  toBytes,
+  toGSM3_38Bytes,
+  toHexString,
+  UPPERCASE,
+} from "./src/smartcard/util.ts";
+export * from "./src/smartcard/scard_constants.ts";
+export { PcscLibraryError } from "./src/ffi/library.ts";

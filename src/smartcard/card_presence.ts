@@ -1,0 +1,82 @@
+/**
+ * Which cards are where, and what changed: the bookkeeping behind `CardRequest`, kept free
+ * of native calls so that it can be tested on its own.
+ *
+ * @module
+ */
+
+import { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
+
+/** What one reader reported: its event state (with the event count) and ATR. */
+export interface ReaderReport {
+  readonly reader: string;
+  readonly state: number;
+  readonly atr: readonly number[];
+}
+
+/** A reader's card, as far as requests care. */
+export interface Presence {
+  /** a card answers in the reader (present and not mute) */
+  readonly present: boolean;
+  readonly atr: readonly number[];
+  /** the service's count of insertions and removals in that reader (high 16 bits) */
+  readonly events: number;
+}
+
+/** A card that came or went: its reader's name and ATR. */
+export interface CardChange {
+  readonly reader: string;
+  readonly atr: readonly number[];
+}
+
+/** Presence from a reader's event state. */
+export function presenceOf(report: ReaderReport): Presence {
+  const present = (report.state & SCARD_STATE_PRESENT) !== 0 &&
+    (report.state & SCARD_STATE_MUTE) === 0;
+  return { present, atr: present ? report.atr : [], events: report.state >>> 16 };
+}
+
+/** The readers a request watches: all of them, or those of `filter` that exist now. */
+export function watchedReaders(
+  system: readonly string[],
+  filter: readonly string[] | null,
+): string[] {
+  return filter === null ? [...system] : filter.filter((name) => system.includes(name));
+}
+
+/**
+ * The cards inserted and removed between two pictures of the readers.
+ *
+ * A reader missing from a picture has no card. A card present in both pictures was still
+ * taken out and put back (perhaps another card) when its ATR or the reader's event count
+ * changed: that is one removal and one insertion, so no event between two looks is lost.
+ */
+export function diffPresence(
+  before: ReadonlyMap<string, Presence>,
+  after: ReadonlyMap<string, Presence>,
+): { inserted: CardChange[]; removed: CardChange[] } {
+  const inserted: CardChange[] = [];
+  const removed: CardChange[] = [];
+  for (const [reader, was] of before) {
+    if (!was.present) continue;
+    const now = after.get(reader);
+    if (!now || !now.present || replaced(was, now)) removed.push({ reader, atr: was.atr });
+  }
+  for (const [reader, now] of after) {
+    if (arrived(before.get(reader), now)) inserted.push({ reader, atr: now.atr });
+  }
+  return { inserted, removed };
+}
+
+/**
+ * Whether `now` shows a card that was not there in `was`: the reader had none, was unknown
+ * (plugged in since), or its card was replaced (see {@link diffPresence}).
+ */
+export function arrived(was: Presence | undefined, now: Presence): boolean {
+  return now.present && (!was || !was.present || replaced(was, now));
+}
+
+function replaced(was: Presence, now: Presence): boolean {
+  return was.events !== now.events || was.atr.length !== now.atr.length ||
+    was.atr.some((b, i) => b !== now.atr[i]);
+}

@@ -1,0 +1,43 @@
+/**
+ * The PC/SC constants pyscard's `smartcard.scard` gives a script: share modes, dispositions,
+ * protocols, attribute identifiers and `SCARD_CTL_CODE`, with this platform's values.
+ *
+ * @module
+ */
+
+import { ctlCode, SCARD_PROTOCOL_RAW as RAW } from "../ffi/pcsc.ts";
+import { checkInteger } from "./bytes.ts";
+
+export {
+  SCARD_ATTR,
+  SCARD_EJECT_CARD,
+  SCARD_LEAVE_CARD,
+  SCARD_PROTOCOL_ANY,
+  SCARD_PROTOCOL_T0,
+  SCARD_PROTOCOL_T1,
+  SCARD_PROTOCOL_T15,
+  SCARD_PROTOCOL_UNDEFINED,
+  SCARD_RESET_CARD,
+  SCARD_SCOPE_SYSTEM,
+  SCARD_SCOPE_USER,
+  SCARD_SHARE_DIRECT,
+  SCARD_SHARE_EXCLUSIVE,
+  SCARD_SHARE_SHARED,
+  SCARD_UNPOWER_CARD,
+} from "../ffi/constants.ts";
+
+/** SCARD_PROTOCOL_RAW on this platform (4 on pcsc-lite and macOS, 0x10000 on Windows). */
+export const SCARD_PROTOCOL_RAW: number = RAW;
+
+/**
+ * SCARD_CTL_CODE(code): the control code of a reader function, as this platform spells it.
+ *
+ * @example
+ * ```ts
+ * import { SCARD_CTL_CODE } from "@pcsc/smartcard";
+ * const CM_IOCTL_GET_FEATURE_REQUEST = SCARD_CTL_CODE(3400);
+ * ```
+ */
+export function SCARD_CTL_CODE(code: number): number {
+  return ctlCode(checkInteger(code, "code", 0, 0xFFFF));
+}
