@@ -85,3 +85,6 @@ export {
 } from "./src/smartcard/util.ts";
 export * from "./src/smartcard/scard_constants.ts";
 export { PcscLibraryError } from "./src/ffi/library.ts";
+export { CardConnectionDecorator } from "./src/smartcard/card_connection_decorator.ts";
+export { ExclusiveConnectCardConnection } from "./src/smartcard/exclusive_connect_card_connection.ts";
+export { ExclusiveTransmitCardConnection } from "./src/smartcard/exclusive_transmit_card_connection.ts";
