@@ -114,6 +114,8 @@ export async function startStack(): Promise<PcscStack | StackUnavailable> {
   const unavailable = await whyUnavailable();
   if (unavailable !== undefined) return { skipped: unavailable };
   const dir = Deno.env.get("PCSC_TEST_DIR")!;
+  // libpcsclite reads it at its first call, which comes after this.
+  Deno.env.set("PCSCLITE_CSOCK_NAME", `${dir}/run/pcscd.comm`);
   await stopLeftovers(dir);
   const host = (await hasQuickAckRoute()) ? QUICKACK_HOST : "127.0.0.1";
   const stack = new Stack(dir, host, freePortPair());
@@ -129,8 +131,9 @@ async function whyUnavailable(): Promise<string | undefined> {
   if (!dir) return `${why} PCSC_TEST_DIR is unset (run them with \`deno task test\`)`;
   const socket = `${dir}/run/pcscd.comm`;
   const named = Deno.env.get("PCSCLITE_CSOCK_NAME");
-  if (named === undefined) Deno.env.set("PCSCLITE_CSOCK_NAME", socket);
-  else if (named !== socket) return `${why} PCSCLITE_CSOCK_NAME is ${named}, not ${socket}`;
+  if (named !== undefined && named !== socket) {
+    return `${why} PCSCLITE_CSOCK_NAME is ${named}, not ${socket}`;
+  }
   const missing = [];
   if (!await which("pcscd")) missing.push("pcscd");
   if (!await isFile(VPCD_DRIVER)) missing.push("vsmartcard-vpcd");
@@ -294,10 +297,13 @@ async function stopLeftovers(dir: string): Promise<void> {
   }
 }
 
-/** Two consecutive TCP ports that nothing listens on now. */
+/**
+ * Two consecutive TCP ports that nothing listens on now, below Linux's
+ * ephemeral range (32768+) so that no outgoing connection holds one later.
+ */
 function freePortPair(): number[] {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + 2 * Math.floor(Math.random() * 15_000);
+    const base = 20_000 + 2 * Math.floor(Math.random() * 6_000);
     const listeners: Deno.Listener[] = [];
     try {
       for (const port of [base, base + 1]) {
