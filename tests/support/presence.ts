@@ -15,7 +15,7 @@ export async function cardPresent(reader: string, present: boolean = true): Prom
     return;
   }
   // the first call reports the cards present; later calls report what changed
-  let [inserted] = await request.waitforcardevent();
+  const [inserted] = await request.waitforcardevent();
   let cards = inserted.length;
   while (cards > 0) {
     const [more, removed] = await request.waitforcardevent();
