@@ -4,7 +4,7 @@
  * @module
  */
 
-import { toByteList } from "./bytes.ts";
+import { type Bytes, toByteList } from "./bytes.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { Reader } from "./reader.ts";
 import { toHexString } from "./util.ts";
@@ -30,7 +30,7 @@ export class Card {
    * @param reader a Reader or a reader name
    * @param atr the card's ATR
    */
-  constructor(reader: Reader | string, atr: number[] | Uint8Array) {
+  constructor(reader: Reader | string, atr: Bytes) {
     this.reader = reader instanceof Reader ? reader : new Reader(reader);
     this.atr = toByteList(atr, "atr", 33);
   }

@@ -259,6 +259,8 @@ export class CardRequest implements Disposable {
     for (;;) {
       this.#checkStop();
       const context = await this.#ensureContext(deadline);
+      // release() may have run while this call was suspended, freeing the context
+      this.#checkStop();
       if (context === null) return null;
       let names: string[];
       try {

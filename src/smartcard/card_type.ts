@@ -4,7 +4,7 @@
  * @module
  */
 
-import { toByteList } from "./bytes.ts";
+import { type Bytes, toByteList } from "./bytes.ts";
 import { InvalidATRMaskLengthException } from "./exceptions.ts";
 import type { Reader } from "./reader.ts";
 
@@ -56,7 +56,7 @@ export class ATRCardType extends CardType {
    * @param mask as long as `atr`; 1 bits must match, 0 bits are ignored
    * @throws {InvalidATRMaskLengthException} when the mask has another length
    */
-  constructor(atr: number[] | Uint8Array, mask?: number[] | Uint8Array | null) {
+  constructor(atr: Bytes, mask?: Bytes | null) {
     super();
     this.#atr = toByteList(atr, "atr");
     if (mask === undefined || mask === null) {
