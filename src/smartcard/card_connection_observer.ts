@@ -16,7 +16,7 @@ export interface CardConnectionObserver {
 
 const hex = (bytes: unknown): string => Array.isArray(bytes) ? toHexString(bytes) : "";
 
-const sw = (b: unknown): string => Number(b).toString(16).toUpperCase().padEnd(2, " ");
+const sw = (b: unknown): string => Number(b).toString(16).toUpperCase().padStart(2, "0");
 
 /**
  * Prints the APDU trace as pyscard's `ConsoleCardConnectionObserver` does:
@@ -63,7 +63,7 @@ export class ConsoleCardConnectionObserver implements CardConnectionObserver {
         const [data] = event.args;
         if (event.args.length < 3) return this.#write(`< ${hex(data)}`);
         const body = Array.isArray(data) && data.length ? hex(data) : "[]";
-        return this.#write(`< ${body} ${sw(event.args[1])} ${sw(event.args[2])}`.trimEnd());
+        return this.#write(`< ${body} ${sw(event.args[1])} ${sw(event.args[2])}`);
       }
       case "attrib":
         return this.#write(`attrib 0x${Number(event.args[0]).toString(16).toUpperCase()}`);
