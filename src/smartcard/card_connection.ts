@@ -330,7 +330,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
 
   /**
    * Tells every observer, in the order they were added. An observer that throws does not
-   * break the call; its error is reported asynchronously, like an unhandled event listener's.
+   * break the call nor stop the other observers; its error is logged to the console.
    */
   protected notify(type: CardConnectionEvent["type"], args: unknown[] = []): void {
     if (this.#observers.length === 0) return;
@@ -339,7 +339,8 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
       try {
         observer.update(this, event);
       } catch (error) {
-        reportError(error);
+        // reportError would end the process in Deno: an observer must not take a transmit down
+        console.error("CardConnectionObserver.update threw:", error);
       }
     }
   }
