@@ -88,9 +88,17 @@ withCard(
   async () => {
     using connection = connectTo();
     await connection.connect();
-    connection.setErrorCheckingChain(iso7816Chain());
-    // an attribute whose last two bytes would read as an error status word
+    // a checker that refuses every status word: transmit raises, control and getAttrib do not
+    const chain: ErrorCheckingChain[] = [];
+    new ErrorCheckingChain(chain, {
+      check(data, sw1, sw2) {
+        throw new WarningProcessingException(data, sw1, sw2, "every status word");
+      },
+    });
+    connection.setErrorCheckingChain(chain);
+    await assert.rejects(connection.transmit(SELECT), WarningProcessingException);
     assert.deepEqual(await connection.getAttrib(0x0303), ATR_T1);
+    await assert.rejects(connection.control(0x42000D48), { name: "CardConnectionException" });
   },
 );
 
