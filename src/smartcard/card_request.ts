@@ -410,7 +410,7 @@ function checkReaders(
       objects.set(r.name, r);
       return r.name;
     }
-    if (typeof r === "string" && r.length > 0) return r;
+    if (typeof r === "string" && r.length > 0 && !r.includes("\0")) return r;
     throw new TypeError(`readers[${i}] must be a Reader or a reader name`);
   });
 }

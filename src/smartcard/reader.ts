@@ -34,8 +34,9 @@ export class Reader {
    * @param name the reader's PC/SC name
    */
   constructor(name: string) {
-    if (typeof name !== "string" || name.length === 0) {
-      throw new InvalidReaderException(`Invalid reader name: ${String(name)}`);
+    // a NUL would cut the name short in C and name another reader
+    if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
+      throw new InvalidReaderException(`Invalid reader name: ${JSON.stringify(name)}`);
     }
     this.name = name;
   }
@@ -64,8 +65,8 @@ export class Reader {
     verb: string,
     change: typeof addReaderToGroup,
   ): void {
-    if (typeof group !== "string" || group.length === 0) {
-      throw new TypeError("group must be a non-empty string");
+    if (typeof group !== "string" || group.length === 0 || group.includes("\0")) {
+      throw new TypeError("group must be a non-empty string without NUL");
     }
     const message = `Unable to ${verb} reader ${this.name} ${verb === "add" ? "to" : "from"} ` +
       `group ${group}` +

@@ -24,7 +24,8 @@ import { Reader } from "./reader.ts";
 export function readers(groups?: string | string[]): Reader[] {
   const groupList = groups === undefined ? null : typeof groups === "string" ? [groups] : groups;
   if (groupList !== null) {
-    if (!Array.isArray(groupList) || groupList.some((g) => typeof g !== "string" || !g)) {
+    const bad = (g: unknown) => typeof g !== "string" || !g || g.includes("\0");
+    if (!Array.isArray(groupList) || groupList.some(bad)) {
       throw new TypeError("groups must be a group name or an array of non-empty group names");
     }
   }

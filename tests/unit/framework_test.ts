@@ -48,6 +48,7 @@ Deno.test("Card compares by ATR and reader name, and renders as pyscard does", (
   assert.ok(!card.equals(new Card("Reader B", ATR)));
   assert.ok(!card.equals(new Card("Reader A", [0x3B])));
   assert.throws(() => new Reader(""), /Invalid reader name/);
+  assert.throws(() => new Reader("Reader A\0B"), /Invalid reader name: "Reader A\\u0000B"/);
 });
 
 Deno.test("PassThruCardService supports every card; the base CardService none", () => {
