@@ -91,7 +91,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   ): Promise<void>;
   /** Synchronous {@link doReconnect}. */
   protected abstract doReconnectSync(protocol?: number, mode?: number, disposition?: number): void;
-  /** Closes the connection; a no-op when not connected. */
+  /** Closes the connection (notifying `disconnect` first); a no-op when not connected. */
   protected abstract doDisconnect(): void;
   /** Frees everything; a no-op the second time. */
   protected abstract doRelease(): void;
@@ -107,8 +107,11 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   protected abstract doGetAttrib(attribId: number): Promise<number[]>;
   /** Synchronous {@link doGetAttrib}. */
   protected abstract doGetAttribSync(attribId: number): number[];
-  /** Checks that a call may run now (connected, not released), before any native call. */
-  protected abstract assertUsable(what: string, needsCard: boolean): void;
+  /**
+   * Checks, before any native call, that a call may run now: not released, a card when it
+   * needs one, and for a `blocking` (synchronous native) call, no promise call pending.
+   */
+  protected abstract assertUsable(what: string, needsCard: boolean, blocking: boolean): void;
   /** The card's ATR. */
   abstract getATR(): number[];
 
@@ -126,7 +129,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    */
   async connect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("connect", false);
+    this.assertUsable("connect", false, false);
     this.notify("connect");
     await this.doConnect(protocol, mode, disposition);
   }
@@ -134,7 +137,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   /** Synchronous {@link connect}: blocks the event loop while PC/SC answers. */
   connectSync(protocol?: number, mode?: number, disposition?: number): void {
     this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("connectSync", false);
+    this.assertUsable("connectSync", false, true);
     this.notify("connect");
     this.doConnectSync(protocol, mode, disposition);
   }
@@ -146,7 +149,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    */
   async reconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("reconnect", true);
+    this.assertUsable("reconnect", true, false);
     this.notify("reconnect");
     await this.doReconnect(protocol, mode, disposition);
   }
@@ -154,14 +157,13 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   /** Synchronous {@link reconnect}. */
   reconnectSync(protocol?: number, mode?: number, disposition?: number): void {
     this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("reconnectSync", true);
+    this.assertUsable("reconnectSync", true, true);
     this.notify("reconnect");
     this.doReconnectSync(protocol, mode, disposition);
   }
 
   /** Disconnects from the card with the disposition given at connect; a no-op if not connected. */
   disconnect(): void {
-    this.notify("disconnect");
     this.doDisconnect();
   }
 
@@ -198,7 +200,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    */
   async transmit(command: Bytes, protocol?: number): Promise<TransmitResult> {
     this.#checkCommand(command, protocol);
-    this.assertUsable("transmit", true);
+    this.assertUsable("transmit", true, false);
     if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
     return this.#finishTransmit(await this.doTransmit(command, protocol));
   }
@@ -206,7 +208,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   /** Synchronous {@link transmit}: blocks the event loop for the card's answer. */
   transmitSync(command: Bytes, protocol?: number): TransmitResult {
     this.#checkCommand(command, protocol);
-    this.assertUsable("transmitSync", true);
+    this.assertUsable("transmitSync", true, true);
     if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
     return this.#finishTransmit(this.doTransmitSync(command, protocol));
   }
@@ -231,7 +233,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   async control(controlCode: number, command: Bytes = []): Promise<number[]> {
     checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
     checkBytes(command, "command", MAX_APDU_SIZE);
-    this.assertUsable("control", true);
+    this.assertUsable("control", true, false);
     if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
     const data = await this.doControl(controlCode, command);
     if (this.#observers.length) this.notify("response", [data]);
@@ -242,7 +244,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   controlSync(controlCode: number, command: Bytes = []): number[] {
     checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
     checkBytes(command, "command", MAX_APDU_SIZE);
-    this.assertUsable("controlSync", true);
+    this.assertUsable("controlSync", true, true);
     if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
     const data = this.doControlSync(controlCode, command);
     if (this.#observers.length) this.notify("response", [data]);
@@ -255,7 +257,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    */
   async getAttrib(attribId: number): Promise<number[]> {
     checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
-    this.assertUsable("getAttrib", true);
+    this.assertUsable("getAttrib", true, false);
     this.notify("attrib", [attribId]);
     return await this.doGetAttrib(attribId);
   }
@@ -263,7 +265,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   /** Synchronous {@link getAttrib}. */
   getAttribSync(attribId: number): number[] {
     checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
-    this.assertUsable("getAttribSync", true);
+    this.assertUsable("getAttribSync", true, true);
     this.notify("attrib", [attribId]);
     return this.doGetAttribSync(attribId);
   }

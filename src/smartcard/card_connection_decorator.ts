@@ -5,7 +5,7 @@
  */
 
 import type { Bytes } from "./bytes.ts";
-import { CardConnection, type TransmitResult } from "./card_connection.ts";
+import { CardConnection } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
 import type { Reader } from "./reader.ts";
 import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
@@ -41,7 +41,7 @@ export class CardConnectionDecorator extends CardConnection {
   }
 
   /** Calls are checked by the component. */
-  protected assertUsable(_what: string, _needsCard: boolean): void {}
+  protected assertUsable(_what: string, _needsCard: boolean, _blocking: boolean): void {}
   /** Forwards to the component. */
   protected doConnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     return this.component.connect(protocol, mode, disposition);
@@ -66,11 +66,11 @@ export class CardConnectionDecorator extends CardConnection {
   protected doRelease(): void {
     this.component.release();
   }
-  /** Never called: transmit is forwarded whole. */
+  /** Forwards to the component (its observers and error checking run there). */
   protected doTransmit(command: Bytes, protocol?: number): Promise<number[]> {
     return this.component.transmit(command, protocol).then(([d, sw1, sw2]) => [...d, sw1, sw2]);
   }
-  /** Never called: transmitSync is forwarded whole. */
+  /** Forwards to the component. */
   protected doTransmitSync(command: Bytes, protocol?: number): number[] {
     const [d, sw1, sw2] = this.component.transmitSync(command, protocol);
     return [...d, sw1, sw2];
@@ -92,14 +92,6 @@ export class CardConnectionDecorator extends CardConnection {
     return this.component.getAttribSync(attribId);
   }
 
-  /** The component's transmit, observers and error checking included. */
-  override transmit(command: Bytes, protocol?: number): Promise<TransmitResult> {
-    return this.component.transmit(command, protocol);
-  }
-  /** The component's transmitSync. */
-  override transmitSync(command: Bytes, protocol?: number): TransmitResult {
-    return this.component.transmitSync(command, protocol);
-  }
   /** The component's ATR. */
   getATR(): number[] {
     return this.component.getATR();

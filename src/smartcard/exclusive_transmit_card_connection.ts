@@ -50,21 +50,30 @@ export class ExclusiveTransmitCardConnection extends CardConnectionDecorator {
     this.#pcsc().beginTransactionSync();
   }
 
-  /** Ends the transaction, leaving the card as it is. */
+  /**
+   * Ends the transaction, leaving the card as it is. Refused while a promise call of the
+   * connection is pending (await it first), as every synchronous call is.
+   */
   unlock(): void {
-    this.#pcsc().endTransaction(SCARD_LEAVE_CARD);
+    this.#pcsc().endTransactionSync(SCARD_LEAVE_CARD);
   }
 
   /**
-   * Runs `fn` inside a transaction: begins it, awaits `fn`, and ends it whatever happens.
-   * Resolves to what `fn` returns.
+   * Runs `fn` inside a transaction: begins it, awaits `fn`, and ends it after every call `fn`
+   * started, whatever happens. Resolves to what `fn` returns; when `fn` fails, with its error
+   * (a failure to end the transaction then does not hide it).
    */
   async transaction<T>(fn: (connection: this) => Promise<T> | T): Promise<T> {
-    await this.lock();
+    const pcsc = this.#pcsc();
+    await pcsc.beginTransaction();
+    let result: T;
     try {
-      return await fn(this);
-    } finally {
-      this.unlock();
+      result = await fn(this);
+    } catch (error) {
+      await pcsc.endTransaction(SCARD_LEAVE_CARD).catch(() => {});
+      throw error;
     }
+    await pcsc.endTransaction(SCARD_LEAVE_CARD);
+    return result;
   }
 }

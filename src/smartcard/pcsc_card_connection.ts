@@ -5,6 +5,7 @@
  */
 
 import {
+  SCARD_LEAVE_CARD,
   SCARD_PROTOCOL_T0,
   SCARD_PROTOCOL_T1,
   SCARD_PROTOCOL_T15,
@@ -62,14 +63,7 @@ interface Held {
   disposition: number;
 }
 
-const collected = new FinalizationRegistry<Held>((held) => {
-  if (held.card !== null) {
-    try {
-      disconnect(held.card, held.disposition);
-    } catch { /* the card or the service is gone: nothing left to free */ }
-  }
-  held.context.release();
-});
+const collected = new FinalizationRegistry<Held>((held) => freeHeld(held));
 
 /**
  * A connection through the PC/SC service, with a PC/SC context of its own (pcsc-lite runs
@@ -95,6 +89,7 @@ export class PCSCCardConnection extends CardConnection {
   }
 
   get #context(): ContextHandle {
+    if (this.#released) throw released("use the connection");
     return this.#held.context.handle;
   }
 
@@ -109,30 +104,30 @@ export class PCSCCardConnection extends CardConnection {
     return this.#held.card !== null;
   }
 
-  /** Refuses a call on a released connection, a `*Sync` call while a promise call is pending, and a card call without a card. */
-  protected assertUsable(what: string, needsCard: boolean): void {
-    if (this.#released) {
-      throw new CardConnectionException(`Cannot ${what}: the connection has been released`);
-    }
-    if (what.endsWith("Sync") && this.#pending > 0) {
-      throw new CardConnectionException(
-        `Cannot ${what} while a promise call on this connection is pending: await it first`,
-      );
-    }
+  /** Refuses what cannot run now; see {@link CardConnection.assertUsable}. */
+  protected assertUsable(what: string, needsCard: boolean, blocking: boolean): void {
+    if (this.#released) throw released(what);
+    if (blocking && this.#pending > 0) throw busy(what);
     if (needsCard && this.#held.card === null) {
       throw new CardConnectionException(`Cannot ${what}: card not connected`);
     }
-    if (!needsCard && what.startsWith("connect") && this.#held.card !== null) {
+    if (!needsCard && this.#held.card !== null) {
       throw new CardConnectionException(
         `Cannot ${what}: already connected; disconnect or reconnect first`,
       );
     }
   }
 
-  /** Runs `op` after every earlier promise call of this connection. */
-  #enqueue<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` after every earlier promise call of this connection. A call still queued when
+   * the connection is released fails without reaching PC/SC.
+   */
+  #enqueue<T>(what: string, op: () => Promise<T>): Promise<T> {
     this.#pending++;
-    const run = this.#queue.then(op);
+    const run = this.#queue.then(() => {
+      if (this.#released) throw released(what);
+      return op();
+    });
     this.#queue = run.catch(() => {});
     return run.finally(() => this.#pending--);
   }
@@ -158,7 +153,11 @@ export class PCSCCardConnection extends CardConnection {
   /** SCardConnect on the blocking pool, after earlier promise calls. */
   protected doConnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     const a = this.#connectArgs(protocol, mode, disposition);
-    return this.#enqueue(async () => {
+    return this.#enqueue("connect", async () => {
+      // a connect queued ahead of this one may have connected meanwhile
+      if (this.#held.card !== null) {
+        throw new CardConnectionException("Cannot connect: already connected");
+      }
       try {
         const { handle, protocol } = await connectAsync(
           this.#context,
@@ -188,7 +187,7 @@ export class PCSCCardConnection extends CardConnection {
   protected doReconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
     const a = this.#connectArgs(protocol, mode, disposition);
     const init = disposition ?? SCARD_RESET_CARD;
-    return this.#enqueue(async () => {
+    return this.#enqueue("reconnect", async () => {
       try {
         const card = this.#card;
         this.#connected(card, await reconnectAsync(card, a.share, a.mask, init), init);
@@ -210,10 +209,15 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
-  /** SCardDisconnect with the disposition given at connect, once. */
+  /**
+   * SCardDisconnect with the disposition given at connect, once. Refused while a promise call
+   * is pending: the handle would be pulled from under it.
+   */
   protected doDisconnect(): void {
+    if (this.#released || this.#held.card === null) return;
+    if (this.#pending > 0) throw busy("disconnect");
+    this.notify("disconnect");
     const card = this.#held.card;
-    if (card === null) return;
     this.#held.card = null;
     try {
       disconnect(card, this.#held.disposition);
@@ -222,24 +226,25 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
-  /** Disconnects (a failure is not reported: the card may be gone) and releases the context, once. */
+  /**
+   * Refuses every later call at once; disconnects and releases the context once the calls
+   * already running have ended (freeing them under a running call would let it use freed
+   * memory in the PC/SC client). A failed disconnect is not reported: the card may be gone.
+   */
   protected doRelease(): void {
     if (this.#released) return;
-    if (this.#held.card !== null) {
-      this.notify("disconnect");
-      try {
-        this.doDisconnect();
-      } catch { /* releasing frees what can be freed; a card already gone is not a failure */ }
-    }
+    if (this.#held.card !== null) this.notify("disconnect");
     this.notify("release");
     this.#released = true;
-    this.#held.context.release();
     collected.unregister(this);
+    const held = this.#held;
+    if (this.#pending > 0) this.#queue.then(() => freeHeld(held));
+    else freeHeld(held);
   }
 
   /** The card's ATR, from SCardStatus. */
   getATR(): number[] {
-    this.assertUsable("getATR", true);
+    this.assertUsable("getATR", true, true);
     try {
       return status(this.#card).atr;
     } catch (error) {
@@ -286,16 +291,13 @@ export class PCSCCardConnection extends CardConnection {
   /** SCardTransmit on the blocking pool, after earlier promise calls. */
   protected doTransmit(command: Bytes, protocol: number | undefined): Promise<number[]> {
     const p = this.#transmitProtocol(protocol);
-    return this.#enqueue(async () => {
+    // copied now: the caller may change its array before the queued call runs
+    const apdu = Uint8Array.from(command);
+    return this.#enqueue("transmit", async () => {
       const ex = this.#buffers;
       let n: number;
       try {
-        n = await ex.transmitAsync(
-          this.#card,
-          toPcscMask(p),
-          this.#stage(ex, command),
-          command.length,
-        );
+        n = await ex.transmitAsync(this.#card, toPcscMask(p), apdu, apdu.length);
       } catch (error) {
         throw transmitFailure(error, p);
       }
@@ -316,15 +318,11 @@ export class PCSCCardConnection extends CardConnection {
 
   /** SCardControl on the blocking pool, after earlier promise calls. */
   protected doControl(controlCode: number, command: Bytes): Promise<number[]> {
-    return this.#enqueue(async () => {
+    const bytes = Uint8Array.from(command);
+    return this.#enqueue("control", async () => {
       const ex = this.#buffers;
       try {
-        const n = await ex.controlAsync(
-          this.#card,
-          controlCode,
-          this.#stage(ex, command),
-          command.length,
-        );
+        const n = await ex.controlAsync(this.#card, controlCode, bytes, bytes.length);
         return Array.from(ex.receive.subarray(0, n));
       } catch (error) {
         throw controlFailure(error, controlCode);
@@ -344,7 +342,7 @@ export class PCSCCardConnection extends CardConnection {
 
   /** SCardGetAttrib on the blocking pool, after earlier promise calls. */
   protected doGetAttrib(attribId: number): Promise<number[]> {
-    return this.#enqueue(async () => {
+    return this.#enqueue("getAttrib", async () => {
       const ex = this.#buffers;
       try {
         return Array.from(ex.receive.subarray(0, await ex.getAttribAsync(this.#card, attribId)));
@@ -356,10 +354,13 @@ export class PCSCCardConnection extends CardConnection {
 
   // ----- transactions, for the exclusive connections -----
 
-  /** SCardBeginTransaction on the blocking pool: waits while another handle holds one. */
+  /**
+   * SCardBeginTransaction on the blocking pool, after earlier promise calls. Waits while
+   * another handle holds a transaction; neither a signal nor SCardCancel can end that wait.
+   */
   beginTransaction(): Promise<void> {
-    this.assertUsable("beginTransaction", true);
-    return this.#enqueue(async () => {
+    this.assertUsable("beginTransaction", true, false);
+    return this.#enqueue("beginTransaction", async () => {
       try {
         await beginTransactionAsync(this.#card);
       } catch (error) {
@@ -370,7 +371,7 @@ export class PCSCCardConnection extends CardConnection {
 
   /** Synchronous {@link beginTransaction}: blocks the event loop while another holds one. */
   beginTransactionSync(): void {
-    this.assertUsable("beginTransactionSync", true);
+    this.assertUsable("beginTransactionSync", true, true);
     try {
       beginTransaction(this.#card);
     } catch (error) {
@@ -378,15 +379,49 @@ export class PCSCCardConnection extends CardConnection {
     }
   }
 
-  /** SCardEndTransaction with `disposition` (default SCARD_LEAVE_CARD). */
-  endTransaction(disposition: number = 0): void {
-    this.assertUsable("endTransactionSync", true);
+  /** SCardEndTransaction with `disposition` (default SCARD_LEAVE_CARD), after earlier calls. */
+  endTransaction(disposition: number = SCARD_LEAVE_CARD): Promise<void> {
+    this.assertUsable("endTransaction", true, false);
+    return this.#enqueue("endTransaction", () => {
+      this.#endTransaction(disposition);
+      return Promise.resolve();
+    });
+  }
+
+  /** Synchronous {@link endTransaction}; refused while a promise call is pending. */
+  endTransactionSync(disposition: number = SCARD_LEAVE_CARD): void {
+    this.assertUsable("endTransactionSync", true, true);
+    this.#endTransaction(disposition);
+  }
+
+  #endTransaction(disposition: number): void {
     try {
       endTransaction(this.#card, disposition);
     } catch (error) {
       throw asSmartcardError(error, "Failed to end transaction", CardConnectionException);
     }
   }
+}
+
+function released(what: string): CardConnectionException {
+  return new CardConnectionException(`Cannot ${what}: the connection has been released`);
+}
+
+function busy(what: string): CardConnectionException {
+  return new CardConnectionException(
+    `Cannot ${what} while a promise call on this connection is pending: await it first`,
+  );
+}
+
+/** Disconnects (ignoring a card or service already gone) and releases the context. */
+function freeHeld(held: Held): void {
+  if (held.card !== null) {
+    try {
+      disconnect(held.card, held.disposition);
+    } catch { /* the card or the service is gone: nothing left to free */ }
+    held.card = null;
+  }
+  held.context.release();
 }
 
 /** The response without allocating more than the result: SW1 SW2 stay in for the caller. */

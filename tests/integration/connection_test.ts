@@ -335,6 +335,63 @@ withCard(
   },
 );
 
+withCard(
+  "release under a running call frees nothing until it ends, and refuses the rest",
+  ATR_T1,
+  async () => {
+    const connection = connectTo();
+    await connection.connect();
+    // a long answer, started (a timer tick lets the queued call reach PC/SC) before release
+    const running = connection.transmit([0x00, 0x20, 0x00, 0x00, 0x00, 0xFF, 0xFD]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // its rejection comes while the running call is still awaited: caught from the start
+    const queued = connection.transmit(SELECT).catch((e: unknown) => e);
+    const start = performance.now();
+    connection.release();
+    // release neither waited for the running call nor freed its handle under it
+    assert.ok(performance.now() - start < 50);
+    assert.equal((await running)[0].length, 65533);
+    assert.match(String(await queued), /released/);
+    // once the running call ended, the card handle was released: an exclusive connect works
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    using other = connectTo();
+    await other.connect(undefined, SCARD_SHARE_EXCLUSIVE);
+  },
+);
+
+withCard("two connects at once: the second is refused, no handle leaks", ATR_T1, async () => {
+  const connection = connectTo();
+  const results = await Promise.allSettled([connection.connect(), connection.connect()]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected"]);
+  connection.disconnect();
+  using other = connectTo();
+  await other.connect(undefined, SCARD_SHARE_EXCLUSIVE);
+  connection.release();
+});
+
+withCard("a queued transmit sends the command as it was when called", ATR_T1, async () => {
+  using connection = connectTo();
+  await connection.connect();
+  const apdu = [0x00, 0x40, 0x00, 0x00, 0x01, 0xAA, 0x01];
+  const first = connection.transmit(apdu);
+  apdu[5] = 0xBB;
+  const second = connection.transmit(apdu);
+  apdu[5] = 300;
+  assert.deepEqual(await first, [[0xAA], 0x90, 0x00]);
+  assert.deepEqual(await second, [[0xBB], 0x90, 0x00]);
+});
+
+withCard("getATR and disconnect wait for no pending call: they are refused", ATR_T1, async () => {
+  using connection = connectTo();
+  await connection.connect();
+  const pending = connection.transmit(SELECT);
+  assert.throws(() => connection.getATR(), /pending/);
+  assert.throws(() => connection.disconnect(), /pending/);
+  await pending;
+  assert.deepEqual(connection.getATR(), ATR_T1);
+  connection.disconnect();
+});
+
 onStack("connection tests: stop the daemon (cleanup)", async () => {
   if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
 });

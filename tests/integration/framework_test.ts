@@ -192,6 +192,22 @@ withCard("an exclusive transaction keeps a second connection waiting until it en
   assert.deepEqual(await other.transmit(SELECT), [[...TEST_FCI], 0x90, 0x00]);
 });
 
+withCard("a transaction whose calls fail still ends, with their error", async () => {
+  using holder = new ExclusiveTransmitCardConnection(connectTo());
+  using other = connectTo();
+  await holder.connect();
+  await other.connect();
+  holder.setErrorCheckingChain(iso7816Chain());
+  await assert.rejects(
+    holder.transaction((c) =>
+      Promise.all([c.transmit(status(0x6A, 0x82)), c.transmit([0x00, 0x10, 0x00, 0x00])])
+    ),
+    CheckingErrorException,
+  );
+  // the transaction is over: the other connection gets through
+  assert.deepEqual(await other.transmit(SELECT), [[...TEST_FCI], 0x90, 0x00]);
+});
+
 Deno.test({
   name: "framework tests: stop the daemon (cleanup)",
   ignore: skipped,
