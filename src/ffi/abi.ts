@@ -65,6 +65,12 @@ export interface Abi {
   /** SCardStatus reports the card state as an ordinal 0..6 (Windows) rather than a bit mask */
   readonly cardStateOrdinal: boolean;
   readonly returnCodes: ReadonlyMap<number, ReturnCode>;
+  /** the code for "feature not supported" (it moved on Windows) */
+  readonly unsupportedFeature: number;
+  /** the largest attribute buffer SCardGetAttrib accepts (pcsc-lite's MAX_BUFFER_SIZE) */
+  readonly attributeCapacity: number;
+  /** how many SCARD_READERSTATE one SCardGetStatusChange takes */
+  readonly maxWaitStates: number;
   /** where the library is looked for, absolute paths before sonames */
   readonly libraryCandidates: readonly string[];
   /** what to install when none of them loads */
@@ -107,6 +113,11 @@ export const LINUX_ABI: Abi = {
   autoAllocate: true,
   cardStateOrdinal: false,
   returnCodes: RETURN_CODES,
+  unsupportedFeature: 0x8010001F,
+  // a larger buffer is refused with SCARD_E_INSUFFICIENT_BUFFER before the driver is asked
+  attributeCapacity: 264,
+  // PCSCLITE_MAX_READERS_CONTEXTS
+  maxWaitStates: 16,
   libraryCandidates: [
     "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1",
     "/usr/lib/aarch64-linux-gnu/libpcsclite.so.1",
@@ -144,6 +155,10 @@ export const MACOS_ABI: Abi = {
   autoAllocate: false,
   cardStateOrdinal: false,
   returnCodes: RETURN_CODES,
+  unsupportedFeature: 0x8010001F,
+  // the framework descends from pcsc-lite and keeps its MAX_BUFFER_SIZE
+  attributeCapacity: 264,
+  maxWaitStates: 16,
   libraryCandidates: ["/System/Library/Frameworks/PCSC.framework/PCSC"],
   installHint: "PCSC.framework ships with macOS",
 };
@@ -187,6 +202,10 @@ export const WINDOWS_ABI: Abi = {
     ...RETURN_CODES,
     ...WINDOWS_RETURN_CODES.map((rc) => [rc.code, rc] as const),
   ]),
+  unsupportedFeature: 0x80100022,
+  attributeCapacity: 65548,
+  // MAXIMUM_SMARTCARD_READERS, and the PnP pseudo-reader
+  maxWaitStates: 11,
   libraryCandidates: ["C:\\Windows\\System32\\winscard.dll", "winscard.dll"],
   installHint: "winscard.dll ships with Windows; start the Smart Card service",
 };

@@ -98,14 +98,6 @@ export const MAX_BUFFER_SIZE_EXTENDED = 4 + 3 + (1 << 16) + 3 + 2;
 /** Largest command APDU: extended case 4 (4 + 3 + 65,535 + 2 bytes). */
 export const MAX_APDU_SIZE = 65544;
 
-/** pcsc-lite refuses attribute buffers larger than this (MAX_BUFFER_SIZE). */
-export const MAX_ATTRIBUTE_SIZE = 264;
-
-/** Attribute classes and the SCARD_ATTR_VALUE helper. */
-export function SCARD_ATTR_VALUE(attrClass: number, tag: number): number {
-  return ((attrClass << 16) | tag) >>> 0;
-}
-
 /** SCARD_ATTR_* identifiers for SCardGetAttrib, equal everywhere. */
 export const SCARD_ATTR = {
   VENDOR_NAME: 0x00010100,

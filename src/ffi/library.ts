@@ -41,7 +41,6 @@ export function symbolDefinitions(abi: Abi) {
   return {
     SCardEstablishContext: { parameters: [D, "pointer", "pointer", "buffer"], result: L },
     SCardReleaseContext: { parameters: [H], result: L },
-    SCardIsValidContext: { parameters: [H], result: L },
     SCardCancel: { parameters: [H], result: L },
     SCardListReaders: {
       name: n.SCardListReaders,
@@ -74,7 +73,6 @@ export function symbolDefinitions(abi: Abi) {
     SCardTransmitAsync: { ...transmit, ...nonblocking },
     SCardGetAttrib: { ...getAttrib, ...blocking },
     SCardGetAttribAsync: { ...getAttrib, ...nonblocking },
-    SCardSetAttrib: { parameters: [H, D, "buffer", D], result: L },
     // Reader groups can be changed only through winscard; pcsc-lite and macOS lack these.
     SCardIntroduceReaderGroup: {
       name: n.SCardIntroduceReaderGroup,

@@ -16,7 +16,7 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
-import { MAX_ATR_SIZE, MAX_ATTRIBUTE_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
+import { MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
 declare const cardBrand: unique symbol;
@@ -87,12 +87,6 @@ export function releaseContext(context: ContextHandle): void {
   check("SCardReleaseContext", sym().SCardReleaseContext(raw(context)));
 }
 
-/** SCardIsValidContext, as a boolean. */
-export function isValidContext(context: ContextHandle): boolean {
-  const rv = sym().SCardIsValidContext(raw(context));
-  return rv === 0 || rv === 0n;
-}
-
 /**
  * SCardCancel: ends a wait pending on `context` with SCARD_E_CANCELLED. Returns the raw code
  * rather than throwing: a cancel that finds nothing to cancel is not an error for the caller.
@@ -158,7 +152,7 @@ export function supportsReaderGroupChanges(): boolean {
 export function addReaderToGroup(context: ContextHandle, reader: string, group: string): void {
   const s = sym();
   if (!s.SCardIntroduceReaderGroup || !s.SCardAddReaderToGroup) {
-    throw new PcscError("SCardAddReaderToGroup", SCARD_E_UNSUPPORTED_FEATURE_HERE);
+    throw new PcscError("SCardAddReaderToGroup", abi.unsupportedFeature);
   }
   const g = encodeCString(group);
   check("SCardIntroduceReaderGroup", s.SCardIntroduceReaderGroup(raw(context), g));
@@ -169,16 +163,13 @@ export function addReaderToGroup(context: ContextHandle, reader: string, group: 
 export function removeReaderFromGroup(context: ContextHandle, reader: string, group: string): void {
   const s = sym();
   if (!s.SCardRemoveReaderFromGroup) {
-    throw new PcscError("SCardRemoveReaderFromGroup", SCARD_E_UNSUPPORTED_FEATURE_HERE);
+    throw new PcscError("SCardRemoveReaderFromGroup", abi.unsupportedFeature);
   }
   check(
     "SCardRemoveReaderFromGroup",
     s.SCardRemoveReaderFromGroup(raw(context), encodeCString(reader), encodeCString(group)),
   );
 }
-
-// The "feature not supported" code of this platform (it moved on Windows).
-const SCARD_E_UNSUPPORTED_FEATURE_HERE = abi.os === "windows" ? 0x80100022 : 0x8010001F;
 
 /** The result of SCardConnect. */
 export interface Connected {
@@ -348,10 +339,6 @@ export async function getStatusChangeAsync(
   return normaliseReturnCode(rv);
 }
 
-// pcsc-lite refuses a buffer over its MAX_BUFFER_SIZE (264) with SCARD_E_INSUFFICIENT_BUFFER
-// before asking the driver; winscard and macOS take what they are given.
-const ATTRIBUTE_CAPACITY = abi.os === "linux" ? MAX_ATTRIBUTE_SIZE : MAX_BUFFER_SIZE_EXTENDED;
-
 /**
  * Buffers for SCardTransmit, SCardControl and SCardGetAttrib, allocated once per owner so that
  * an APDU costs no allocation. One call at a time may use a set: the owner serialises.
@@ -455,7 +442,7 @@ export class Exchange {
 
   /** SCardGetAttrib, blocking; returns the attribute's length in {@link receive}. */
   getAttrib(card: CardHandle, attribute: number): number {
-    this.#length.value = ATTRIBUTE_CAPACITY;
+    this.#length.value = abi.attributeCapacity;
     check(
       "SCardGetAttrib",
       sym().SCardGetAttrib(raw(card), attribute, this.receive, this.#length.bytes),
@@ -465,7 +452,7 @@ export class Exchange {
 
   /** SCardGetAttrib on the blocking pool. */
   async getAttribAsync(card: CardHandle, attribute: number): Promise<number> {
-    this.#length.value = ATTRIBUTE_CAPACITY;
+    this.#length.value = abi.attributeCapacity;
     const rv = await sym().SCardGetAttribAsync(
       raw(card),
       attribute,
@@ -481,6 +468,9 @@ export class Exchange {
 export function ctlCode(code: number): number {
   return abi.ctlCode(code);
 }
+
+/** How many reader states one SCardGetStatusChange takes on this platform. */
+export const MAX_WAIT_STATES: number = abi.maxWaitStates;
 
 /** SCARD_PROTOCOL_RAW on this platform. */
 export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;

@@ -9,15 +9,6 @@ import { readPointer, readUint, writePointer, writeUint } from "./native_struct.
 
 const encoder = new TextEncoder();
 
-/** One element, as decoded from the native array. */
-export interface ReaderStateRecord {
-  /** the reader name the element points at */
-  readonly reader: string;
-  readonly currentState: number;
-  readonly eventState: number;
-  readonly atr: number[];
-}
-
 /**
  * A native SCARD_READERSTATE array for a fixed list of reader names.
  *
@@ -121,18 +112,16 @@ export class ReaderStateArray {
   acknowledge(): void {
     for (let i = 0; i < this.readers.length; i++) this.setCurrentState(i, this.eventState(i));
   }
-
-  /** Every element, decoded. */
-  records(): ReaderStateRecord[] {
-    return this.readers.map((reader, i) => ({
-      reader,
-      currentState: this.currentState(i),
-      eventState: this.eventState(i),
-      atr: this.atr(i),
-    }));
-  }
 }
 
 function addressOf(bytes: Uint8Array): number | bigint {
   return Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes as Uint8Array<ArrayBuffer>));
+}
+
+/**
+ * The event count in a dwEventState: its high 16 bits, which the service bumps at every card
+ * insertion and removal in that reader.
+ */
+export function eventCount(state: number): number {
+  return state >>> 16;
 }

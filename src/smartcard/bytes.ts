@@ -33,12 +33,6 @@ export function checkBytes(
   }
 }
 
-/** Checks `value` as bytes and returns a fresh `Uint8Array` of them. */
-export function toByteArray(value: unknown, name: string, maxLength: number): Uint8Array {
-  checkBytes(value, name, maxLength);
-  return Uint8Array.from(value);
-}
-
 /** Checks `value` as bytes and returns them as a `number[]` copy. */
 export function toByteList(value: unknown, name: string, maxLength: number = Infinity): number[] {
   checkBytes(value, name, maxLength);

@@ -32,7 +32,7 @@ export class Card {
    */
   constructor(reader: Reader | string, atr: Bytes) {
     this.reader = reader instanceof Reader ? reader : new Reader(reader);
-    this.atr = toByteList(atr, "atr", 33);
+    this.atr = toByteList(atr, "atr");
   }
 
   /** A new, not yet connected connection to this card's reader. */

@@ -6,12 +6,15 @@
  */
 
 import { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
+import { eventCount } from "../ffi/reader_state.ts";
 
 /** What one reader reported: its event state (with the event count) and ATR. */
 export interface ReaderReport {
   readonly reader: string;
   readonly state: number;
   readonly atr: readonly number[];
+  /** the first report from a restarted PC/SC service, whose event counts began again */
+  readonly restarted?: boolean;
 }
 
 /** A reader's card, as far as requests care. */
@@ -19,8 +22,8 @@ export interface Presence {
   /** a card answers in the reader (present and not mute) */
   readonly present: boolean;
   readonly atr: readonly number[];
-  /** the service's count of insertions and removals in that reader (high 16 bits) */
-  readonly events: number;
+  /** the service's count of insertions and removals in that reader; null when not comparable */
+  readonly events: number | null;
 }
 
 /** A card that came or went: its reader's name and ATR. */
@@ -33,7 +36,11 @@ export interface CardChange {
 export function presenceOf(report: ReaderReport): Presence {
   const present = (report.state & SCARD_STATE_PRESENT) !== 0 &&
     (report.state & SCARD_STATE_MUTE) === 0;
-  return { present, atr: present ? report.atr : [], events: report.state >>> 16 };
+  return {
+    present,
+    atr: present ? report.atr : [],
+    events: report.restarted ? null : eventCount(report.state),
+  };
 }
 
 /** The readers a request watches: all of them, or those of `filter` that exist now. */
@@ -77,6 +84,7 @@ export function arrived(was: Presence | undefined, now: Presence): boolean {
 }
 
 function replaced(was: Presence, now: Presence): boolean {
-  return was.events !== now.events || was.atr.length !== now.atr.length ||
+  const counted = was.events !== null && now.events !== null && was.events !== now.events;
+  return counted || was.atr.length !== now.atr.length ||
     was.atr.some((b, i) => b !== now.atr[i]);
 }

@@ -4,7 +4,12 @@
  * @module
  */
 
-import { INFINITE, PNP_NOTIFICATION, SCARD_STATE_UNAWARE } from "../ffi/constants.ts";
+import {
+  INFINITE,
+  PNP_NOTIFICATION,
+  SCARD_STATE_UNAWARE,
+  SCARD_STATE_UNKNOWN,
+} from "../ffi/constants.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_INVALID_HANDLE,
@@ -14,7 +19,14 @@ import {
   SCARD_E_UNKNOWN_READER,
   SCARD_F_COMM_ERROR,
 } from "../ffi/error_codes.ts";
-import { cancel, getStatusChangeAsync, listReaders, PcscError, readerStates } from "../ffi/pcsc.ts";
+import {
+  cancel,
+  getStatusChangeAsync,
+  listReaders,
+  MAX_WAIT_STATES,
+  PcscError,
+  readerStates,
+} from "../ffi/pcsc.ts";
 import { Card } from "./card.ts";
 import {
   arrived,
@@ -61,8 +73,11 @@ const SERVICE_GONE = new Set([
 // Sent again at this interval until the wait settles: a cancel that reaches the service before
 // the wait does is lost.
 const CANCEL_REPEAT_MS = 10;
-const SERVICE_RETRY_FIRST_MS = 100;
-const SERVICE_RETRY_MAX_MS = 1000;
+// pauses between retries while the service is down or failing: 100 ms, doubling up to 1 s
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 1000;
+// how often a wait without PnP notification wakes to look for readers come and gone
+const NO_PNP_SLICE_MS = 1000;
 
 /**
  * Waits for a card: any card, or one of a type, in any reader or in some, present already or
@@ -91,6 +106,14 @@ export class CardRequest implements Disposable {
   readonly #readerObjects = new Map<string, Reader>();
 
   #context: PcscContext | null = null;
+  // what the finalization registry frees if the request is dropped without release()
+  readonly #contexts: { context: PcscContext | null } = { context: null };
+  #establishedOnce = false;
+  // the next reports come from a service restarted since the last ones
+  #fresh = false;
+  // PnP notification: whether the service has it, and its state last seen
+  #pnp = true;
+  #pnpState = 0;
   // the dwEventState last seen per reader, handed back so that a wait waits for a change
   readonly #known = new Map<string, number>();
   // what waitforcardevent reported last; null before its first call
@@ -126,6 +149,7 @@ export class CardRequest implements Disposable {
       throw new TypeError("signal must be an AbortSignal");
     }
     this.#signal = options.signal;
+    dropped.register(this, this.#contexts, this);
   }
 
   /** The readers watched: those given, or every reader the service knows now. */
@@ -147,6 +171,7 @@ export class CardRequest implements Disposable {
       let first = true;
       for (;;) {
         const reports = await this.#look(!first, deadline);
+        this.#checkStop();
         if (reports === null) throw new CardRequestTimeoutException();
         for (const report of reports) {
           const now = presenceOf(report);
@@ -173,6 +198,7 @@ export class CardRequest implements Disposable {
     return this.#run(async (deadline) => {
       let reports = await this.#look(false, deadline);
       for (;;) {
+        this.#checkStop();
         if (reports === null) throw new CardRequestTimeoutException();
         const now = new Map(reports.map((r) => [r.reader, presenceOf(r)]));
         const { inserted, removed } = diffPresence(this.#baseline ?? new Map(), now);
@@ -196,6 +222,7 @@ export class CardRequest implements Disposable {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    dropped.unregister(this);
     this.#interrupt(new CardRequestException("Card request released"));
     if (this.#inflight === null) this.#dropContext();
   }
@@ -253,9 +280,20 @@ export class CardRequest implements Disposable {
   /**
    * One look at the watched readers. `wait` false: their state now. `wait` true: once
    * something differs from what was last seen, or a reader comes or goes. Null at the
-   * deadline. Survives the PC/SC service going away and coming back.
+   * deadline. Survives the PC/SC service going away and coming back; every retry waits a
+   * little longer than the last, so a failure that persists never spins.
    */
   async #look(wait: boolean, deadline: number): Promise<ReaderReport[] | null> {
+    let failures = 0;
+    // false at the deadline
+    const retry = async (): Promise<boolean> => {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      const pause = Math.min(RETRY_FIRST_MS * 2 ** failures++, RETRY_MAX_MS);
+      await this.#sleep(Math.min(pause, left));
+      this.#checkStop();
+      return true;
+    };
     for (;;) {
       this.#checkStop();
       const context = await this.#ensureContext(deadline);
@@ -266,22 +304,25 @@ export class CardRequest implements Disposable {
       try {
         names = watchedReaders(listReaders(context.handle, null), this.#filter);
       } catch (error) {
-        if (this.#serviceGone(error)) continue;
+        if (this.#serviceGone(error) && await retry()) continue;
+        if (error instanceof PcscError && SERVICE_GONE.has(error.code)) return null;
         throw new CardRequestException("Failed to list readers", codeOf(error), { cause: error });
       }
       for (const name of this.#known.keys()) if (!names.includes(name)) this.#known.delete(name);
       if (!wait && names.length === 0) return [];
 
-      const states = readerStates([...names, PNP_NOTIFICATION]);
+      // The PnP pseudo-reader wakes the wait when readers come or go. Where it is missing
+      // (macOS) or would pass the service's limit, the wait wakes every so often instead.
+      const pnp = wait && this.#pnp && names.length < MAX_WAIT_STATES;
+      const states = readerStates(pnp ? [...names, PNP_NOTIFICATION] : names);
       names.forEach((name, i) => {
         states.setCurrentState(i, wait ? this.#known.get(name) ?? SCARD_STATE_UNAWARE : 0);
       });
-      // Windows wants the reader count in the high word; pcsc-lite counts on its own
-      states.setCurrentState(names.length, names.length << 16);
+      if (pnp) states.setCurrentState(names.length, this.#pnpState);
+      const wakeAt = pnp ? deadline : Math.min(deadline, performance.now() + NO_PNP_SLICE_MS);
 
-      const timeoutMs = wait ? msUntil(deadline) : 0;
       let rv: number;
-      this.#inflight = getStatusChangeAsync(context.handle, timeoutMs, states);
+      this.#inflight = getStatusChangeAsync(context.handle, wait ? msUntil(wakeAt) : 0, states);
       try {
         rv = await this.#inflight;
       } finally {
@@ -291,10 +332,18 @@ export class CardRequest implements Disposable {
       this.#checkStop();
 
       if (rv === 0) {
+        if (pnp) {
+          const state = states.eventState(names.length);
+          if (state & SCARD_STATE_UNKNOWN) this.#pnp = false;
+          else this.#pnpState = state;
+        }
+        const fresh = this.#fresh;
+        this.#fresh = false;
         const reports = names.map((reader, i) => ({
           reader,
           state: states.eventState(i),
           atr: states.atr(i),
+          restarted: fresh,
         }));
         for (const r of reports) this.#known.set(r.reader, r.state);
         return reports;
@@ -304,10 +353,14 @@ export class CardRequest implements Disposable {
         if (performance.now() >= deadline) return null;
         continue;
       }
-      // a reader went away between listing and waiting, or a stray cancel: look again
-      if (rv === SCARD_E_UNKNOWN_READER || rv === SCARD_E_CANCELLED) continue;
-      if (this.#serviceGone(new PcscError("SCardGetStatusChange", rv))) continue;
-      throw new CardRequestException("Failed to get status change", rv);
+      // a reader went away between listing and waiting; or, again and again, the PnP
+      // pseudo-reader is what the service does not know
+      if (rv === SCARD_E_UNKNOWN_READER && pnp && failures >= 1) this.#pnp = false;
+      const gone = this.#serviceGone(new PcscError("SCardGetStatusChange", rv));
+      if (rv !== SCARD_E_UNKNOWN_READER && rv !== SCARD_E_CANCELLED && !gone) {
+        throw new CardRequestException("Failed to get status change", rv);
+      }
+      if (!await retry()) return null;
     }
   }
 
@@ -317,12 +370,18 @@ export class CardRequest implements Disposable {
 
   /** The request's context, established (again) when needed; null at the deadline. */
   async #ensureContext(deadline: number): Promise<PcscContext | null> {
-    let pause = SERVICE_RETRY_FIRST_MS;
+    let pause = RETRY_FIRST_MS;
     for (;;) {
       this.#checkStop();
       if (this.#context) return this.#context;
       try {
         this.#context = PcscContext.establish(CardRequestException);
+        this.#contexts.context = this.#context;
+        // a new service counts events from zero again, and knows none of the old states
+        if (this.#establishedOnce) this.#fresh = true;
+        this.#establishedOnce = true;
+        this.#known.clear();
+        this.#pnpState = 0;
         return this.#context;
       } catch (error) {
         if (!(error instanceof CardRequestException) || !SERVICE_GONE.has(error.hresult)) {
@@ -332,7 +391,7 @@ export class CardRequest implements Disposable {
         const left = deadline - performance.now();
         if (left <= 0) return null;
         await this.#sleep(Math.min(pause, left));
-        pause = Math.min(pause * 2, SERVICE_RETRY_MAX_MS);
+        pause = Math.min(pause * 2, RETRY_MAX_MS);
       }
     }
   }
@@ -347,6 +406,7 @@ export class CardRequest implements Disposable {
   #dropContext(): void {
     this.#context?.release();
     this.#context = null;
+    this.#contexts.context = null;
   }
 
   #sleep(ms: number): Promise<void> {
@@ -379,6 +439,12 @@ export class CardRequest implements Disposable {
     return new this.#serviceClass(reader.createConnection(), cardname);
   }
 }
+
+// A request dropped without release() still frees its context when collected (a pending wait
+// keeps the request reachable, so none is pending then).
+const dropped = new FinalizationRegistry<{ context: PcscContext | null }>((held) => {
+  held.context?.release();
+});
 
 function msUntil(deadline: number): number {
   if (deadline === Infinity) return INFINITE;

@@ -97,3 +97,14 @@ Deno.test("diffPresence from nothing reports every card present (waitforcardeven
   const now = new Map([["A", card(0)], ["B", none(0)], ["C", card(2, OTHER)]]);
   assert.deepEqual(diffPresence(new Map(), now).inserted.map((c) => c.reader), ["A", "C"]);
 });
+
+Deno.test("after a service restart, event counts start again: only presence and ATR compare", () => {
+  const before = presenceOf({ reader: "A", state: (7 << 16) | PRESENT, atr: ATR });
+  const after = presenceOf({ reader: "A", state: (1 << 16) | PRESENT, atr: ATR, restarted: true });
+  assert.equal(after.events, null);
+  assert.equal(arrived(before, after), false, "the same card, present throughout");
+  assert.equal(arrived(before, { ...after, atr: OTHER }), true, "another card");
+  // and the next report, counted by the new service, compares with the restarted one
+  const next = presenceOf({ reader: "A", state: (1 << 16) | PRESENT, atr: ATR });
+  assert.equal(arrived(after, next), false);
+});
