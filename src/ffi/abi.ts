@@ -71,6 +71,11 @@ export interface Abi {
   readonly attributeCapacity: number;
   /** how many SCARD_READERSTATE one SCardGetStatusChange takes */
   readonly maxWaitStates: number;
+  /**
+   * the service stops (SCARD_E_NO_SERVICE) while no reader is attached, so "no service"
+   * means "no readers" rather than a broken installation
+   */
+  readonly serviceStopsWithoutReaders: boolean;
   /** where the library is looked for, absolute paths before sonames */
   readonly libraryCandidates: readonly string[];
   /** what to install when none of them loads */
@@ -118,6 +123,7 @@ export const LINUX_ABI: Abi = {
   attributeCapacity: 264,
   // PCSCLITE_MAX_READERS_CONTEXTS
   maxWaitStates: 16,
+  serviceStopsWithoutReaders: false,
   libraryCandidates: [
     "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1",
     "/usr/lib/aarch64-linux-gnu/libpcsclite.so.1",
@@ -159,6 +165,7 @@ export const MACOS_ABI: Abi = {
   // the framework descends from pcsc-lite and keeps its MAX_BUFFER_SIZE
   attributeCapacity: 264,
   maxWaitStates: 16,
+  serviceStopsWithoutReaders: true,
   libraryCandidates: ["/System/Library/Frameworks/PCSC.framework/PCSC"],
   installHint: "PCSC.framework ships with macOS",
 };
@@ -206,6 +213,7 @@ export const WINDOWS_ABI: Abi = {
   attributeCapacity: 65548,
   // MAXIMUM_SMARTCARD_READERS, and the PnP pseudo-reader
   maxWaitStates: 11,
+  serviceStopsWithoutReaders: true,
   libraryCandidates: ["C:\\Windows\\System32\\winscard.dll", "winscard.dll"],
   installHint: "winscard.dll ships with Windows; start the Smart Card service",
 };

@@ -469,6 +469,9 @@ export function ctlCode(code: number): number {
   return abi.ctlCode(code);
 }
 
+/** Whether SCARD_E_NO_SERVICE here means that no reader is attached (Windows, macOS). */
+export const SERVICE_STOPS_WITHOUT_READERS: boolean = abi.serviceStopsWithoutReaders;
+
 /** How many reader states one SCardGetStatusChange takes on this platform. */
 export const MAX_WAIT_STATES: number = abi.maxWaitStates;
 

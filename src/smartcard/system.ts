@@ -4,7 +4,8 @@
  * @module
  */
 
-import { listReaderGroups, listReaders } from "../ffi/pcsc.ts";
+import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
+import { listReaderGroups, listReaders, SERVICE_STOPS_WITHOUT_READERS } from "../ffi/pcsc.ts";
 import { SmartcardException } from "./exceptions.ts";
 import { asSmartcardError, PcscContext } from "./pcsc_context.ts";
 import { Reader } from "./reader.ts";
@@ -13,7 +14,8 @@ import { Reader } from "./reader.ts";
  * The readers the PC/SC service knows, optionally only those of some reader groups.
  *
  * Runs SCardEstablishContext, SCardListReaders and SCardReleaseContext. Returns `[]` when
- * there are no readers; throws a {@link SmartcardException} when there is no PC/SC service.
+ * there are no readers (also where the service stops without them, Windows and macOS);
+ * throws a {@link SmartcardException} when there is no PC/SC service.
  *
  * @example
  * ```ts
@@ -29,7 +31,17 @@ export function readers(groups?: string | string[]): Reader[] {
       throw new TypeError("groups must be a group name or an array of non-empty group names");
     }
   }
-  using context = PcscContext.establish();
+  let context: PcscContext;
+  try {
+    context = PcscContext.establish();
+  } catch (error) {
+    // Windows and macOS stop their service while no reader is attached
+    const stopped = error instanceof SmartcardException &&
+      (error.hresult === SCARD_E_NO_SERVICE || error.hresult === SCARD_E_SERVICE_STOPPED);
+    if (stopped && SERVICE_STOPS_WITHOUT_READERS) return [];
+    throw error;
+  }
+  using _context = context;
   try {
     return listReaders(context.handle, groupList).map((name) => new Reader(name));
   } catch (error) {

@@ -152,6 +152,12 @@ Deno.test("SCARD_PROTOCOL_RAW and SCARD_CTL_CODE differ on Windows", () => {
   assert.equal(WINDOWS_ABI.ctlCode(3400), 0x00313520);
 });
 
+Deno.test("only pcsc-lite keeps its service running without readers", () => {
+  assert.equal(LINUX_ABI.serviceStopsWithoutReaders, false);
+  assert.equal(MACOS_ABI.serviceStopsWithoutReaders, true);
+  assert.equal(WINDOWS_ABI.serviceStopsWithoutReaders, true);
+});
+
 Deno.test("card state from SCardStatus is an ordinal only on Windows", () => {
   assert.equal(WINDOWS_ABI.cardStateOrdinal, true);
   assert.equal(LINUX_ABI.cardStateOrdinal, false);
