@@ -16,7 +16,7 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
-import { MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
+import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
 declare const cardBrand: unique symbol;
@@ -304,17 +304,29 @@ export function status(card: CardHandle): CardStatus {
   };
 }
 
+/** A time-out in milliseconds as the DWORD C takes: Infinity is INFINITE, the rest clamped. */
+function dwTimeout(ms: number): number {
+  if (ms === Infinity) return INFINITE;
+  return Math.max(0, Math.min(INFINITE - 1, Math.ceil(ms)));
+}
+
 /**
  * SCardGetStatusChange, blocking: only for a time-out of 0 or on a context that no other
  * call uses, since pcsc-lite serialises calls per context.
  * Returns the raw code: SCARD_E_TIMEOUT and SCARD_E_CANCELLED are outcomes, not failures.
+ * `timeoutMs` may be fractional or Infinity (no time-out).
  */
 export function getStatusChange(
   context: ContextHandle,
   timeoutMs: number,
   states: ReaderStateArray,
 ): number {
-  const rv = sym().SCardGetStatusChange(raw(context), timeoutMs, states.buffer, states.length);
+  const rv = sym().SCardGetStatusChange(
+    raw(context),
+    dwTimeout(timeoutMs),
+    states.buffer,
+    states.length,
+  );
   return normaliseReturnCode(rv);
 }
 
@@ -330,7 +342,7 @@ export async function getStatusChangeAsync(
 ): Promise<number> {
   const rv = await sym().SCardGetStatusChangeAsync(
     raw(context),
-    timeoutMs,
+    dwTimeout(timeoutMs),
     states.buffer,
     states.length,
   );

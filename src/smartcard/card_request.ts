@@ -4,12 +4,7 @@
  * @module
  */
 
-import {
-  INFINITE,
-  PNP_NOTIFICATION,
-  SCARD_STATE_UNAWARE,
-  SCARD_STATE_UNKNOWN,
-} from "../ffi/constants.ts";
+import { PNP_NOTIFICATION, SCARD_STATE_UNAWARE, SCARD_STATE_UNKNOWN } from "../ffi/constants.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_INVALID_HANDLE,
@@ -322,7 +317,11 @@ export class CardRequest implements Disposable {
       const wakeAt = pnp ? deadline : Math.min(deadline, performance.now() + NO_PNP_SLICE_MS);
 
       let rv: number;
-      this.#inflight = getStatusChangeAsync(context.handle, wait ? msUntil(wakeAt) : 0, states);
+      this.#inflight = getStatusChangeAsync(
+        context.handle,
+        wait ? wakeAt - performance.now() : 0,
+        states,
+      );
       try {
         rv = await this.#inflight;
       } finally {
@@ -445,11 +444,6 @@ export class CardRequest implements Disposable {
 const dropped = new FinalizationRegistry<{ context: PcscContext | null }>((held) => {
   held.context?.release();
 });
-
-function msUntil(deadline: number): number {
-  if (deadline === Infinity) return INFINITE;
-  return Math.max(0, Math.min(INFINITE - 1, Math.ceil(deadline - performance.now())));
-}
 
 function codeOf(error: unknown): number {
   return error instanceof PcscError ? error.code : -1;
