@@ -76,6 +76,11 @@ export interface Abi {
    * means "no readers" rather than a broken installation
    */
   readonly serviceStopsWithoutReaders: boolean;
+  /**
+   * What to tell the user when a call fails with a code that has a cause particular to this
+   * platform's service, by call and return code (pcsc-lite 2.x's polkit refusal)
+   */
+  readonly hints: Readonly<Record<string, Readonly<Record<number, string>>>>;
   /** where the library is looked for, absolute paths before sonames */
   readonly libraryCandidates: readonly string[];
   /** what to install when none of them loads */
@@ -124,6 +129,17 @@ export const LINUX_ABI: Abi = {
   // PCSCLITE_MAX_READERS_CONTEXTS
   maxWaitStates: 16,
   serviceStopsWithoutReaders: false,
+  hints: {
+    // SCARD_W_SECURITY_VIOLATION: pcscd 2.x built with polkit (Debian 13, Fedora) asks it
+    // about every client, and refuses all of them where no D-Bus system bus answers
+    SCardEstablishContext: {
+      0x8010006A: "The PC/SC service (pcscd) refused this client: pcscd 2.x lets in only " +
+        "clients that polkit allows the action org.debian.pcsc-lite.access_pcsc (by default " +
+        "a local active session; root in a container or on a server is not one). Grant it " +
+        "with a polkit rule, or, where no D-Bus system bus runs, start pcscd with " +
+        "--disable-polkit.",
+    },
+  },
   libraryCandidates: [
     "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1",
     "/usr/lib/aarch64-linux-gnu/libpcsclite.so.1",
@@ -166,6 +182,7 @@ export const MACOS_ABI: Abi = {
   attributeCapacity: 264,
   maxWaitStates: 16,
   serviceStopsWithoutReaders: true,
+  hints: {},
   libraryCandidates: ["/System/Library/Frameworks/PCSC.framework/PCSC"],
   installHint: "PCSC.framework ships with macOS",
 };
@@ -214,6 +231,7 @@ export const WINDOWS_ABI: Abi = {
   // MAXIMUM_SMARTCARD_READERS, and the PnP pseudo-reader
   maxWaitStates: 11,
   serviceStopsWithoutReaders: true,
+  hints: {},
   libraryCandidates: ["C:\\Windows\\System32\\winscard.dll", "winscard.dll"],
   installHint: "winscard.dll ships with Windows; start the Smart Card service",
 };
@@ -242,6 +260,11 @@ export const CURRENT_ABI: Abi = abiFor(Deno.build.os) ?? LINUX_ABI;
 /** The return code's name, e.g. `SCARD_E_SHARING_VIOLATION`, or null when unknown. */
 export function returnCodeName(code: number, abi: Abi = CURRENT_ABI): string | null {
   return abi.returnCodes.get(code >>> 0)?.name ?? null;
+}
+
+/** What the user should know about `call` failing with `code` here, beyond its reason. */
+export function returnCodeHint(call: string, code: number, abi: Abi = CURRENT_ABI): string | null {
+  return abi.hints[call]?.[code >>> 0] ?? null;
 }
 
 /** `"Sharing violation. (0x8010000B)"`: the reason and the code, as errors render them. */

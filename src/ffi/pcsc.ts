@@ -8,7 +8,7 @@
  * @module
  */
 
-import { CURRENT_ABI } from "./abi.ts";
+import { type Abi, CURRENT_ABI, returnCodeHint } from "./abi.ts";
 import { SCARD_E_INSUFFICIENT_BUFFER, SCARD_E_NO_READERS_AVAILABLE } from "./error_codes.ts";
 import { encodeIoRequest } from "./io_request.ts";
 import { library, type PcscSymbols } from "./library.ts";
@@ -34,17 +34,21 @@ export class PcscError extends Error {
   readonly code: number;
   /** The PC/SC function that returned it. */
   readonly call: string;
+  /** What this platform's service means by that code from that call, when it is not obvious. */
+  readonly hint: string | null;
 
   /**
    * Creates a `PcscError`.
    * @param call the PC/SC function
    * @param code its return code
+   * @param abi the platform whose hints apply
    */
-  constructor(call: string, code: number) {
+  constructor(call: string, code: number, abi: Abi = CURRENT_ABI) {
     super(`${call} returned 0x${code.toString(16).toUpperCase().padStart(8, "0")}`);
     this.name = "PcscError";
     this.call = call;
     this.code = code;
+    this.hint = returnCodeHint(call, code, abi);
   }
 }
 

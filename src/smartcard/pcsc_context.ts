@@ -69,13 +69,16 @@ export class PcscContext implements Disposable {
 
 /**
  * Turns a failed PC/SC call into a `Kind` with the return code as hresult, keeping the
- * original as `cause`; anything else (a programming error, a missing library) is left as is.
+ * original as `cause` and appending what the platform says that code means there (see
+ * `PcscError.hint`); anything else (a programming error, a missing library) is left as is.
  */
 export function asSmartcardError(
   error: unknown,
   message: string,
   Kind: ExceptionClass,
 ): unknown {
-  if (error instanceof PcscError) return new Kind(message, error.code, { cause: error });
-  return error;
+  if (!(error instanceof PcscError)) return error;
+  const converted = new Kind(message, error.code, { cause: error });
+  if (error.hint !== null) converted.message += ` ${error.hint}`;
+  return converted;
 }

@@ -187,9 +187,10 @@ class Stack implements PcscStack {
     // started it (the resource sanitizer would fail it); the pid file lets
     // tests/run.ts kill a daemon left behind by a crash.
     const [unshare, mount, pcscd] = await Promise.all(["unshare", "mount", "pcscd"].map(which));
+    const flags = ["--foreground", "--info", ...await polkitFlags(pcscd!)].join(" ");
     const started = await run("sh", [
       "-c",
-      `"$1" -m sh -c '"$1" --bind "$2" /run/pcscd && exec "$3" --foreground --info -c "$4"' \
+      `"$1" -m sh -c '"$1" --bind "$2" /run/pcscd && exec "$3" ${flags} -c "$4"' \
         pcscd "$2" "$3" "$4" "$5" >"$6" 2>&1 </dev/null & echo $!`,
       "sh",
       unshare!,
@@ -261,6 +262,19 @@ class Stack implements PcscStack {
     }
     throw new Error(`pcscd not ready after ${READY_TIMEOUT_MS} ms: waiting for ${waitingFor}`);
   }
+}
+
+let polkit: Promise<string[]> | undefined;
+
+/**
+ * `--disable-polkit` where this pcscd offers it (pcsc-lite 2.x). Built with polkit and with no
+ * D-Bus system bus to ask (a container, CI), pcscd turns every client away with "Access
+ * denied"; pcscd 1.9 has no polkit and exits with its usage on the unknown flag.
+ */
+function polkitFlags(pcscd: string): Promise<string[]> {
+  return polkit ??= run(pcscd, ["--help"]).then((help) =>
+    /--disable-polkit\b/.test(help.stdout + help.stderr) ? ["--disable-polkit"] : []
+  );
 }
 
 function readerConf(port: number): string {
