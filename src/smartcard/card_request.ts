@@ -4,7 +4,12 @@
  * @module
  */
 
-import { PNP_NOTIFICATION, SCARD_STATE_UNAWARE, SCARD_STATE_UNKNOWN } from "../ffi/constants.ts";
+import {
+  PNP_NOTIFICATION,
+  SCARD_STATE_CHANGED,
+  SCARD_STATE_UNAWARE,
+  SCARD_STATE_UNKNOWN,
+} from "../ffi/constants.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_INVALID_HANDLE,
@@ -73,6 +78,11 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 1000;
 // how often a wait without PnP notification wakes to look for readers come and gone
 const NO_PNP_SLICE_MS = 1000;
+// pauses after a wait that says "changed" while nothing has (Wine's SCardGetStatusChangeA never
+// blocks): 10 ms, doubling up to 200 ms, so such a service is looked at a few times a second
+// rather than in a hot loop
+const SPURIOUS_FIRST_MS = 10;
+const SPURIOUS_MAX_MS = 200;
 
 /**
  * Waits for a card: any card, or one of a type, in any reader or in some, present already or
@@ -280,6 +290,7 @@ export class CardRequest implements Disposable {
    */
   async #look(wait: boolean, deadline: number): Promise<ReaderReport[] | null> {
     let failures = 0;
+    let spurious = 0;
     // false at the deadline
     const retry = async (): Promise<boolean> => {
       const left = deadline - performance.now();
@@ -330,6 +341,12 @@ export class CardRequest implements Disposable {
       }
       this.#checkStop();
 
+      if (rv === 0 && wait && !changed(states, pnp ? names.length + 1 : names.length)) {
+        const left = deadline - performance.now();
+        if (left <= 0) return null;
+        await this.#sleep(Math.min(SPURIOUS_FIRST_MS * 2 ** spurious++, SPURIOUS_MAX_MS, left));
+        continue;
+      }
       if (rv === 0) {
         if (pnp) {
           const state = states.eventState(names.length);
@@ -444,6 +461,19 @@ export class CardRequest implements Disposable {
 const dropped = new FinalizationRegistry<{ context: PcscContext | null }>((held) => {
   held.context?.release();
 });
+
+/**
+ * Whether any of the first `count` states differs from what was handed in. A service that
+ * keeps to the protocol returns only then; the CHANGED bit alone is no change.
+ */
+function changed(states: ReturnType<typeof readerStates>, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    if (((states.eventState(i) ^ states.currentState(i)) & ~SCARD_STATE_CHANGED) !== 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 function codeOf(error: unknown): number {
   return error instanceof PcscError ? error.code : -1;
