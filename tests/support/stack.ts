@@ -32,6 +32,12 @@ export type StackUnavailable = { readonly skipped: string };
 export interface StartOptions {
   /** false: a daemon with no reader.conf entry at all (no reader). Default true. */
   readonly readers?: boolean;
+  /**
+   * true: leave pcsc-lite 2.x asking polkit about each client, as a system's pcscd does
+   * (with no D-Bus system bus here, it refuses them all). Default false: `--disable-polkit`
+   * wherever the daemon offers it.
+   */
+  readonly polkit?: boolean;
 }
 
 /** A card for one of the stack's readers. */
@@ -187,7 +193,8 @@ class Stack implements PcscStack {
     // started it (the resource sanitizer would fail it); the pid file lets
     // tests/run.ts kill a daemon left behind by a crash.
     const [unshare, mount, pcscd] = await Promise.all(["unshare", "mount", "pcscd"].map(which));
-    const flags = ["--foreground", "--info", ...await polkitFlags(pcscd!)].join(" ");
+    const polkit = options.polkit ? [] : await disablePolkit(pcscd!);
+    const flags = ["--foreground", "--info", ...polkit].join(" ");
     const started = await run("sh", [
       "-c",
       `"$1" -m sh -c '"$1" --bind "$2" /run/pcscd && exec "$3" ${flags} -c "$4"' \
@@ -264,17 +271,24 @@ class Stack implements PcscStack {
   }
 }
 
-let polkit: Promise<string[]> | undefined;
+let polkitSwitch: Promise<boolean> | undefined;
+
+/** Whether the machine's pcscd asks polkit about its clients unless told not to (pcsc-lite 2.x). */
+export async function pcscdHasPolkit(): Promise<boolean> {
+  const pcscd = await which("pcscd");
+  return pcscd !== undefined && (await disablePolkit(pcscd)).length > 0;
+}
 
 /**
  * `--disable-polkit` where this pcscd offers it (pcsc-lite 2.x). Built with polkit and with no
  * D-Bus system bus to ask (a container, CI), pcscd turns every client away with "Access
  * denied"; pcscd 1.9 has no polkit and exits with its usage on the unknown flag.
  */
-function polkitFlags(pcscd: string): Promise<string[]> {
-  return polkit ??= run(pcscd, ["--help"]).then((help) =>
-    /--disable-polkit\b/.test(help.stdout + help.stderr) ? ["--disable-polkit"] : []
+async function disablePolkit(pcscd: string): Promise<string[]> {
+  polkitSwitch ??= run(pcscd, ["--help"]).then((help) =>
+    /--disable-polkit\b/.test(help.stdout + help.stderr)
   );
+  return await polkitSwitch ? ["--disable-polkit"] : [];
 }
 
 function readerConf(port: number): string {
