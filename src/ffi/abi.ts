@@ -138,6 +138,10 @@ export const LINUX_ABI: Abi = {
         "a local active session; root in a container or on a server is not one). Grant it " +
         "with a polkit rule, or, where no D-Bus system bus runs, start pcscd with " +
         "--disable-polkit.",
+      // SCARD_E_NO_SERVICE: pcscd is not running, nor socket-activated
+      0x8010001D: "No PC/SC service (pcscd) answers. Start it (systemd: systemctl start " +
+        "pcscd.socket; else pcscd as root), or point PCSCLITE_CSOCK_NAME at the socket of " +
+        "the one that runs.",
     },
   },
   libraryCandidates: [

@@ -5,17 +5,14 @@
  * @module
  */
 
-import { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
-import { eventCount } from "../ffi/reader_state.ts";
+import {
+  eventCount,
+  type ReaderReport,
+  SCARD_STATE_MUTE,
+  SCARD_STATE_PRESENT,
+} from "../pcsc/reader_watch.ts";
 
-/** What one reader reported: its event state (with the event count) and ATR. */
-export interface ReaderReport {
-  readonly reader: string;
-  readonly state: number;
-  readonly atr: readonly number[];
-  /** the first report from a restarted PC/SC service, whose event counts began again */
-  readonly restarted?: boolean;
-}
+export type { ReaderReport };
 
 /** A reader's card, as far as requests care. */
 export interface Presence {
@@ -41,14 +38,6 @@ export function presenceOf(report: ReaderReport): Presence {
     atr: present ? report.atr : [],
     events: report.restarted ? null : eventCount(report.state),
   };
-}
-
-/** The readers a request watches: all of them, or those of `filter` that exist now. */
-export function watchedReaders(
-  system: readonly string[],
-  filter: readonly string[] | null,
-): string[] {
-  return filter === null ? [...system] : filter.filter((name) => system.includes(name));
 }
 
 /**

@@ -6,8 +6,8 @@ import {
   diffPresence,
   type Presence,
   presenceOf,
-  watchedReaders,
 } from "../../src/smartcard/card_presence.ts";
+import { watchedReaders } from "../../src/pcsc/reader_watch.ts";
 
 const PRESENT = 0x20;
 const EMPTY = 0x10;

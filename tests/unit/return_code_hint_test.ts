@@ -19,7 +19,7 @@ Deno.test("the polkit hint is pcsc-lite's only, and only for establishing a cont
   assert.equal(returnCodeHint("SCardEstablishContext", ACCESS_DENIED, WINDOWS_ABI), null);
   assert.equal(returnCodeHint("SCardEstablishContext", ACCESS_DENIED, MACOS_ABI), null);
   assert.equal(returnCodeHint("SCardConnect", ACCESS_DENIED, LINUX_ABI), null);
-  assert.equal(returnCodeHint("SCardEstablishContext", 0x8010001D, LINUX_ABI), null);
+  assert.equal(returnCodeHint("SCardEstablishContext", 0x80100001, LINUX_ABI), null);
 });
 
 Deno.test("a refused context is an exception whose message gives the code and the polkit way out", () => {
@@ -34,12 +34,20 @@ Deno.test("a refused context is an exception whose message gives the code and th
   );
 });
 
-Deno.test("an establishment failure without a platform cause keeps the plain message", () => {
+Deno.test("no pcscd at all: the error says to start it", () => {
   const native = new PcscError("SCardEstablishContext", 0x8010001D, LINUX_ABI);
   const error = asSmartcardError(native, "Failed to establish context", SmartcardException);
   assert.ok(error instanceof SmartcardException);
-  assert.equal(
+  assert.match(
     error.message,
-    "Failed to establish context: Service not available. (0x8010001D)",
+    /^Failed to establish context: Service not available\. \(0x8010001D\) No PC\/SC service \(pcscd\) answers\. Start it .*systemctl start pcscd\.socket/,
   );
+});
+
+Deno.test("where the service comes and goes with its readers, no service is no news", () => {
+  assert.equal(returnCodeHint("SCardEstablishContext", 0x8010001D, WINDOWS_ABI), null);
+  const native = new PcscError("SCardEstablishContext", 0x80100001, LINUX_ABI);
+  const error = asSmartcardError(native, "Failed to establish context", SmartcardException);
+  assert.ok(error instanceof SmartcardException);
+  assert.equal(error.message, "Failed to establish context: Internal error. (0x80100001)");
 });

@@ -1,0 +1,122 @@
+/**
+ * The native PC/SC calls as one interface, so that the PC/SC layer above can be handed
+ * something else: the tests' scripted PC/SC, which plays any platform's behaviour (its ABI
+ * description) on any machine.
+ *
+ * @module
+ */
+
+import { type Abi, CURRENT_ABI } from "./abi.ts";
+import {
+  addReaderToGroup,
+  beginTransaction,
+  beginTransactionAsync,
+  cancel,
+  type CardHandle,
+  type CardStatus,
+  connect,
+  connectAsync,
+  type Connected,
+  type ContextHandle,
+  disconnect,
+  endTransaction,
+  establishContext,
+  Exchange,
+  getStatusChangeAsync,
+  listReaderGroups,
+  listReaders,
+  readerStates,
+  reconnect,
+  reconnectAsync,
+  releaseContext,
+  removeReaderFromGroup,
+  status,
+  supportsReaderGroupChanges,
+} from "./pcsc.ts";
+import type { ReaderStateArray } from "./reader_state.ts";
+
+/**
+ * Every PC/SC call the layers above make. A failed call throws a `PcscError`, except where a
+ * return code is an outcome rather than a failure (`cancel`, `getStatusChange`).
+ */
+export interface NativePcsc {
+  /** The platform whose behaviour this is: widths, limits, traits. */
+  readonly abi: Abi;
+  /** SCardEstablishContext. */
+  establishContext(scope: number): ContextHandle;
+  /** SCardReleaseContext. */
+  releaseContext(context: ContextHandle): void;
+  /** SCardCancel; the raw code. */
+  cancel(context: ContextHandle): number;
+  /** SCardListReaders; `[]` when there are none. */
+  listReaders(context: ContextHandle, groups: readonly string[] | null): string[];
+  /** SCardListReaderGroups. */
+  listReaderGroups(context: ContextHandle): string[];
+  /** Whether reader groups can be changed here (only winscard can). */
+  supportsReaderGroupChanges(): boolean;
+  /** SCardIntroduceReaderGroup and SCardAddReaderToGroup. */
+  addReaderToGroup(context: ContextHandle, reader: string, group: string): void;
+  /** SCardRemoveReaderFromGroup. */
+  removeReaderFromGroup(context: ContextHandle, reader: string, group: string): void;
+  /** A SCARD_READERSTATE array in this platform's layout. */
+  readerStates(readers: readonly string[]): ReaderStateArray;
+  /**
+   * SCardGetStatusChange on the blocking pool; resolves to the raw code (SCARD_E_TIMEOUT and
+   * SCARD_E_CANCELLED are outcomes). `timeoutMs` may be fractional or Infinity.
+   */
+  getStatusChange(
+    context: ContextHandle,
+    timeoutMs: number,
+    states: ReaderStateArray,
+  ): Promise<number>;
+  /** SCardConnect, blocking. */
+  connect(context: ContextHandle, reader: string, share: number, protocols: number): Connected;
+  /** SCardConnect on the blocking pool. */
+  connectAsync(
+    context: ContextHandle,
+    reader: string,
+    share: number,
+    protocols: number,
+  ): Promise<Connected>;
+  /** SCardReconnect, blocking; the active protocol. */
+  reconnect(card: CardHandle, share: number, protocols: number, init: number): number;
+  /** SCardReconnect on the blocking pool. */
+  reconnectAsync(card: CardHandle, share: number, protocols: number, init: number): Promise<number>;
+  /** SCardDisconnect. */
+  disconnect(card: CardHandle, disposition: number): void;
+  /** SCardBeginTransaction, blocking. */
+  beginTransaction(card: CardHandle): void;
+  /** SCardBeginTransaction on the blocking pool. */
+  beginTransactionAsync(card: CardHandle): Promise<void>;
+  /** SCardEndTransaction. */
+  endTransaction(card: CardHandle, disposition: number): void;
+  /** SCardStatus. */
+  status(card: CardHandle): CardStatus;
+  /** Buffers for SCardTransmit, SCardControl and SCardGetAttrib, and the calls over them. */
+  exchange(sendCapacity: number): Exchange;
+}
+
+/** The system's PC/SC library, through `Deno.dlopen`. */
+export const SYSTEM_PCSC: NativePcsc = {
+  abi: CURRENT_ABI,
+  establishContext,
+  releaseContext,
+  cancel,
+  listReaders,
+  listReaderGroups,
+  supportsReaderGroupChanges,
+  addReaderToGroup,
+  removeReaderFromGroup,
+  readerStates,
+  getStatusChange: getStatusChangeAsync,
+  connect,
+  connectAsync,
+  reconnect,
+  reconnectAsync,
+  disconnect,
+  beginTransaction,
+  beginTransactionAsync,
+  endTransaction,
+  status,
+  exchange: (sendCapacity) => new Exchange(sendCapacity),
+};

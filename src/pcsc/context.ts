@@ -1,0 +1,103 @@
+/**
+ * A PC/SC context with one owner: the one place a SCARDCONTEXT is freed.
+ *
+ * @module
+ */
+
+import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
+import type { NativePcsc } from "../ffi/native.ts";
+import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
+
+// What the finalizer frees when an owner is dropped without release(): the handle and the
+// library it came from, never the Context itself (that would keep it reachable).
+interface Held {
+  native: NativePcsc;
+  handle: ContextHandle | null;
+}
+
+const dropped = new FinalizationRegistry<Held>((held) => free(held));
+
+/**
+ * Owns one SCARDCONTEXT. pcsc-lite serialises the calls of a context, so whatever may wait
+ * (a connection, a watch of the readers) has one of its own.
+ *
+ * The handle is freed exactly once: by {@link release}, or when the owner is collected
+ * without it. A release while a call runs on the blocking pool (see {@link during}) frees
+ * the handle only once that call has settled: freeing it under the call would let the PC/SC
+ * client use freed memory.
+ */
+export class Context implements Disposable {
+  /** The native calls this context is reached through. */
+  readonly native: NativePcsc;
+  readonly #held: Held;
+  #running = 0;
+  #released = false;
+
+  private constructor(native: NativePcsc, handle: ContextHandle) {
+    this.native = native;
+    this.#held = { native, handle };
+    dropped.register(this, this.#held, this);
+  }
+
+  /** SCardEstablishContext(SCARD_SCOPE_USER); throws the `PcscError` of a failure. */
+  static establish(native: NativePcsc): Context {
+    return new Context(native, native.establishContext(SCARD_SCOPE_USER));
+  }
+
+  /** The native handle; throws once released. */
+  get handle(): ContextHandle {
+    const handle = this.#held.handle;
+    if (this.#released || handle === null) throw new Error("PC/SC context already released");
+    return handle;
+  }
+
+  /** Whether {@link release} has run. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Runs a call that uses this context on the blocking pool; see {@link release}. */
+  async during<T>(call: (handle: ContextHandle) => Promise<T>): Promise<T> {
+    const handle = this.handle;
+    this.#running++;
+    try {
+      return await call(handle);
+    } finally {
+      if (--this.#running === 0 && this.#released) free(this.#held);
+    }
+  }
+
+  /** SCardCancel: ends a wait pending on this context. Nothing to cancel is no error. */
+  cancel(): void {
+    const handle = this.#held.handle;
+    if (handle !== null) this.native.cancel(handle);
+  }
+
+  /**
+   * SCardReleaseContext, once; deferred while a call runs (see {@link during}). A context the
+   * service already dropped (pcscd restarted) fails to release: nothing is left to free then,
+   * so that is not reported.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    dropped.unregister(this);
+    if (this.#running === 0) free(this.#held);
+  }
+
+  /** Same as {@link release}. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+function free(held: Held): void {
+  const handle = held.handle;
+  if (handle === null) return;
+  held.handle = null;
+  try {
+    held.native.releaseContext(handle);
+  } catch (error) {
+    if (!(error instanceof PcscError)) throw error;
+  }
+}

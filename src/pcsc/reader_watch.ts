@@ -1,0 +1,383 @@
+/**
+ * The one SCardGetStatusChange loop: what card requests, monitors and the Web API's waits
+ * are built on.
+ *
+ * @module
+ */
+
+import {
+  PNP_NOTIFICATION,
+  SCARD_STATE_CHANGED,
+  SCARD_STATE_UNAWARE,
+  SCARD_STATE_UNKNOWN,
+} from "../ffi/constants.ts";
+import {
+  SCARD_E_CANCELLED,
+  SCARD_E_INVALID_HANDLE,
+  SCARD_E_NO_SERVICE,
+  SCARD_E_SERVICE_STOPPED,
+  SCARD_E_TIMEOUT,
+  SCARD_E_UNKNOWN_READER,
+  SCARD_F_COMM_ERROR,
+} from "../ffi/error_codes.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
+import { PcscError } from "../ffi/pcsc.ts";
+import type { ReaderStateArray } from "../ffi/reader_state.ts";
+import { Context } from "./context.ts";
+
+export { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
+export { eventCount } from "../ffi/reader_state.ts";
+
+/** What one reader reported: its event state (with the event count in the high 16 bits) and ATR. */
+export interface ReaderReport {
+  readonly reader: string;
+  readonly state: number;
+  readonly atr: readonly number[];
+  /** the first report from a restarted PC/SC service, whose event counts began again */
+  readonly restarted?: boolean;
+}
+
+/** How a look or a wait ended. */
+export type WatchOutcome =
+  | { readonly kind: "changed"; readonly readers: readonly ReaderReport[] }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "aborted"; readonly reason: unknown };
+
+// A restarted pcscd fails every call of an old context with one of these; a new context works
+// once the service is back (on Windows, once a reader brings the service back).
+const SERVICE_GONE = new Set([
+  SCARD_E_NO_SERVICE,
+  SCARD_E_SERVICE_STOPPED,
+  SCARD_F_COMM_ERROR,
+  SCARD_E_INVALID_HANDLE,
+]);
+
+// Sent again at this interval until the wait settles: a cancel that reaches the service before
+// the wait does is lost.
+const CANCEL_REPEAT_MS = 10;
+// pauses between retries while the service is down or failing: 100 ms, doubling up to 1 s
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 1000;
+// how often a wait without PnP notification wakes to look for readers come and gone
+const NO_PNP_SLICE_MS = 1000;
+// pauses after a wait that says "changed" while nothing has (Wine's SCardGetStatusChangeA never
+// blocks): 10 ms, doubling up to 200 ms, so such a service is looked at a few times a second
+// rather than in a hot loop
+const SPURIOUS_FIRST_MS = 10;
+const SPURIOUS_MAX_MS = 200;
+
+/** Thrown inside a look to unwind it when {@link ReaderWatch.abort} ran. */
+class Stopped {
+  constructor(readonly reason: unknown) {}
+}
+
+/**
+ * Watches readers with SCardGetStatusChange on a PC/SC context of its own, one look or wait
+ * at a time.
+ *
+ * It hands every reader's last state back, so a wait returns only on a change; adds the PnP
+ * pseudo-reader so that readers plugged in or out end a wait, and where the service lacks it
+ * (macOS) or the platform's limit on reader states leaves no room, wakes once a second
+ * instead; re-establishes its context with back-off when the service goes away and comes
+ * back; cancels a pending wait until it has ended; and backs off when a service says
+ * "changed" while nothing did, so that nothing spins.
+ */
+export class ReaderWatch implements Disposable {
+  readonly #native: NativePcsc;
+  #context: Context | null = null;
+  #reachedService = false;
+  // the next reports come from a service restarted since the last ones
+  #fresh = false;
+  // PnP notification: whether the service has it, and its state last seen
+  #pnp = true;
+  #pnpState = 0;
+  // the dwEventState last seen per reader, handed back so that a wait waits for a change
+  readonly #known = new Map<string, number>();
+  // the readers of the last report: a wait returns at once when they are no longer the ones
+  #reported: readonly string[] | null = null;
+  #busy = false;
+  #closed = false;
+  #inflight: Promise<number> | null = null;
+  #stop: Stopped | null = null;
+  #wake: (() => void) | null = null;
+
+  /** Contacts nothing until the first look. */
+  constructor(native: NativePcsc = SYSTEM_PCSC) {
+    this.#native = native;
+  }
+
+  /** Whether a look or a wait is pending. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /**
+   * The state of the readers now: every reader, or those of `filter` that exist. "timeout"
+   * when the deadline (a `performance.now()` time) passes while the service is away.
+   */
+  look(filter: readonly string[] | null, deadline: number): Promise<WatchOutcome> {
+    return this.#run(() => this.#look(filter, false, deadline));
+  }
+
+  /**
+   * The state of the readers once something differs from the last look or wait: a card in
+   * or out, a reader plugged in or out, the service restarted. "timeout" at the deadline.
+   */
+  wait(filter: readonly string[] | null, deadline: number): Promise<WatchOutcome> {
+    return this.#run(() => this.#look(filter, true, deadline));
+  }
+
+  /** Ends the pending look or wait, which resolves to "aborted" with `reason`. */
+  abort(reason: unknown): void {
+    if (!this.#busy || this.#stop) return;
+    this.#stop = new Stopped(reason);
+    this.#wake?.();
+    const inflight = this.#inflight;
+    const context = this.#context;
+    if (inflight === null || context === null) return;
+    context.cancel();
+    const timer = setInterval(() => context.cancel(), CANCEL_REPEAT_MS);
+    inflight.finally(() => clearInterval(timer)).catch(() => {});
+  }
+
+  /** Aborts what is pending with `reason` and frees the context; later looks throw. */
+  close(reason: unknown = new Error("reader watch closed")): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.abort(reason);
+    this.#dropContext();
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #run(body: () => Promise<readonly ReaderReport[] | null>): Promise<WatchOutcome> {
+    if (this.#closed) throw new Error("reader watch closed");
+    if (this.#busy) throw new Error("a look is already pending on this reader watch");
+    this.#busy = true;
+    this.#stop = null;
+    try {
+      const readers = await body();
+      this.#reported = readers?.map((r) => r.reader) ?? this.#reported;
+      return readers === null ? { kind: "timeout" } : { kind: "changed", readers };
+    } catch (error) {
+      if (error instanceof Stopped) return { kind: "aborted", reason: error.reason };
+      throw error;
+    } finally {
+      this.#busy = false;
+      this.#stop = null;
+    }
+  }
+
+  #checkStop(): void {
+    if (this.#stop) throw this.#stop;
+  }
+
+  async #look(
+    filter: readonly string[] | null,
+    waiting: boolean,
+    deadline: number,
+  ): Promise<ReaderReport[] | null> {
+    let failures = 0;
+    let spurious = 0;
+    // false at the deadline
+    const retry = async (): Promise<boolean> => {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await this.#sleep(Math.min(RETRY_FIRST_MS * 2 ** failures++, RETRY_MAX_MS, left));
+      return true;
+    };
+    for (;;) {
+      this.#checkStop();
+      let context: Context | null;
+      try {
+        context = await this.#ensureContext(deadline);
+      } catch (error) {
+        // where the service stops with its last reader, its absence is an empty reader list
+        if (!this.#stoppedWithoutReaders(error) || !this.#reported?.length) throw error;
+        return [];
+      }
+      if (context === null) return null;
+      let names: string[];
+      try {
+        names = watchedReaders(this.#native.listReaders(context.handle, null), filter);
+      } catch (error) {
+        if (this.#serviceGone(error) && await retry()) continue;
+        if (error instanceof PcscError && SERVICE_GONE.has(error.code)) return null;
+        throw error;
+      }
+      for (const name of this.#known.keys()) if (!names.includes(name)) this.#known.delete(name);
+      // A restarted service, or readers come or gone since the last report: that is news
+      // already, to be told now rather than after the next change.
+      const wait = waiting && !this.#fresh && sameReaders(names, this.#reported);
+      if (!wait && names.length === 0) {
+        this.#fresh = false;
+        return [];
+      }
+
+      // The PnP pseudo-reader wakes the wait when readers come or go. Where it is missing
+      // (macOS) or would pass the service's limit, the wait wakes every so often instead.
+      const pnp = wait && this.#pnp && names.length < this.#native.abi.maxWaitStates;
+      const states = this.#native.readerStates(pnp ? [...names, PNP_NOTIFICATION] : names);
+      names.forEach((name, i) => {
+        states.setCurrentState(i, wait ? this.#known.get(name) ?? SCARD_STATE_UNAWARE : 0);
+      });
+      if (pnp) states.setCurrentState(names.length, this.#pnpState);
+      const wakeAt = pnp ? deadline : Math.min(deadline, performance.now() + NO_PNP_SLICE_MS);
+
+      const rv = await this.#getStatusChange(
+        context,
+        wait ? wakeAt - performance.now() : 0,
+        states,
+      );
+      this.#checkStop();
+
+      if (rv === 0 && wait && !changed(states, pnp ? names.length + 1 : names.length)) {
+        const left = deadline - performance.now();
+        if (left <= 0) return null;
+        await this.#sleep(Math.min(SPURIOUS_FIRST_MS * 2 ** spurious++, SPURIOUS_MAX_MS, left));
+        continue;
+      }
+      if (rv === 0) {
+        if (pnp) {
+          const state = states.eventState(names.length);
+          if (state & SCARD_STATE_UNKNOWN) this.#pnp = false;
+          else this.#pnpState = state;
+        }
+        const restarted = this.#fresh;
+        this.#fresh = false;
+        const reports = names.map((reader, i) => ({
+          reader,
+          state: states.eventState(i),
+          atr: states.atr(i),
+          restarted,
+        }));
+        for (const r of reports) this.#known.set(r.reader, r.state);
+        return reports;
+      }
+      if (rv === SCARD_E_TIMEOUT) {
+        if (!wait) return names.map((reader) => this.#lastReport(reader));
+        if (performance.now() >= deadline) return null;
+        continue;
+      }
+      // a reader went away between listing and waiting; or, again and again, the PnP
+      // pseudo-reader is what the service does not know
+      if (rv === SCARD_E_UNKNOWN_READER && pnp && failures >= 1) this.#pnp = false;
+      const gone = this.#serviceGone(new PcscError("SCardGetStatusChange", rv));
+      if (rv !== SCARD_E_UNKNOWN_READER && rv !== SCARD_E_CANCELLED && !gone) {
+        throw new PcscError("SCardGetStatusChange", rv);
+      }
+      if (!await retry()) return null;
+    }
+  }
+
+  /** One SCardGetStatusChange on the blocking pool; a close under it frees nothing early. */
+  async #getStatusChange(
+    context: Context,
+    timeoutMs: number,
+    states: ReaderStateArray,
+  ): Promise<number> {
+    this.#inflight = context.during((handle) =>
+      this.#native.getStatusChange(handle, timeoutMs, states)
+    );
+    try {
+      return await this.#inflight;
+    } finally {
+      this.#inflight = null;
+    }
+  }
+
+  #lastReport(reader: string): ReaderReport {
+    return { reader, state: this.#known.get(reader) ?? 0, atr: [] };
+  }
+
+  /**
+   * The watch's context, established (again) when needed; null at the deadline. While the
+   * service is away this retries with back-off, except where the platform's service does not
+   * come and go by itself and this watch has never reached it: that is a service missing,
+   * and is thrown at once.
+   */
+  async #ensureContext(deadline: number): Promise<Context | null> {
+    let pause = RETRY_FIRST_MS;
+    for (;;) {
+      this.#checkStop();
+      if (this.#context) return this.#context;
+      try {
+        this.#context = Context.establish(this.#native);
+        // a new service counts events from zero again, and knows none of the old states
+        if (this.#reachedService) this.#fresh = true;
+        this.#reachedService = true;
+        this.#known.clear();
+        this.#pnpState = 0;
+        return this.#context;
+      } catch (error) {
+        if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) throw error;
+        if (!this.#reachedService && !this.#native.abi.serviceStopsWithoutReaders) throw error;
+        if (this.#stoppedWithoutReaders(error) && this.#reported?.length) throw error;
+        // the service is down: try again later, never busily
+        const left = deadline - performance.now();
+        if (left <= 0) return null;
+        await this.#sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Whether `error` is the service being stopped where that means "no readers" (Windows). */
+  #stoppedWithoutReaders(error: unknown): boolean {
+    return this.#native.abi.serviceStopsWithoutReaders && error instanceof PcscError &&
+      (error.code === SCARD_E_NO_SERVICE || error.code === SCARD_E_SERVICE_STOPPED);
+  }
+
+  /** Whether `error` means the context is dead; if so it is dropped for a new one. */
+  #serviceGone(error: unknown): boolean {
+    if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) return false;
+    this.#dropContext();
+    return true;
+  }
+
+  #dropContext(): void {
+    this.#context?.release();
+    this.#context = null;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    }).then(() => this.#checkStop());
+  }
+}
+
+/** The readers a watch looks at: all of them, or those of `filter` that exist now. */
+export function watchedReaders(
+  system: readonly string[],
+  filter: readonly string[] | null,
+): string[] {
+  return filter === null ? [...system] : filter.filter((name) => system.includes(name));
+}
+
+function sameReaders(names: readonly string[], reported: readonly string[] | null): boolean {
+  if (reported === null) return true;
+  return names.length === reported.length && names.every((name) => reported.includes(name));
+}
+
+/**
+ * Whether any of the first `count` states differs from what was handed in. A service that
+ * keeps to the protocol returns only then; the CHANGED bit alone is no change.
+ */
+function changed(states: ReaderStateArray, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    if (((states.eventState(i) ^ states.currentState(i)) & ~SCARD_STATE_CHANGED) !== 0) {
+      return true;
+    }
+  }
+  return false;
+}
