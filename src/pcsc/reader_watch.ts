@@ -221,10 +221,10 @@ export class ReaderWatch implements Disposable {
       // (macOS) or would pass the service's limit, the wait wakes every so often instead.
       const pnp = wait && this.#pnp && names.length < this.#native.abi.maxWaitStates;
       const states = this.#native.readerStates(pnp ? [...names, PNP_NOTIFICATION] : names);
-      names.forEach((name, i) => {
-        states.setCurrentState(i, wait ? this.#known.get(name) ?? SCARD_STATE_UNAWARE : 0);
-      });
-      if (pnp) states.setCurrentState(names.length, this.#pnpState);
+      // kept here too: a service may write the array's current states over (Wine zeroes them)
+      const handedIn = names.map((name) => wait ? this.#known.get(name) ?? SCARD_STATE_UNAWARE : 0);
+      if (pnp) handedIn.push(this.#pnpState);
+      handedIn.forEach((state, i) => states.setCurrentState(i, state));
       const wakeAt = pnp ? deadline : Math.min(deadline, performance.now() + NO_PNP_SLICE_MS);
 
       const rv = await this.#getStatusChange(
@@ -234,17 +234,21 @@ export class ReaderWatch implements Disposable {
       );
       this.#checkStop();
 
-      if (rv === 0 && wait && !changed(states, pnp ? names.length + 1 : names.length)) {
-        const left = deadline - performance.now();
-        if (left <= 0) return null;
-        await this.#sleep(Math.min(SPURIOUS_FIRST_MS * 2 ** spurious++, SPURIOUS_MAX_MS, left));
-        continue;
-      }
       if (rv === 0) {
-        if (pnp) {
+        const pnpChanged = pnp && changed(states, handedIn, names.length, names.length + 1);
+        if (pnpChanged) {
           const state = states.eventState(names.length);
           if (state & SCARD_STATE_UNKNOWN) this.#pnp = false;
           else this.#pnpState = state;
+        }
+        if (wait && !changed(states, handedIn, 0, names.length)) {
+          // Readers come or gone show in the next listing; the PnP state first learnt is no
+          // news. A wake-up with nothing changed at all is the service's, and is backed off.
+          if (pnpChanged) continue;
+          const left = deadline - performance.now();
+          if (left <= 0) return null;
+          await this.#sleep(Math.min(SPURIOUS_FIRST_MS * 2 ** spurious++, SPURIOUS_MAX_MS, left));
+          continue;
         }
         const restarted = this.#fresh;
         this.#fresh = false;
@@ -370,12 +374,17 @@ function sameReaders(names: readonly string[], reported: readonly string[] | nul
 }
 
 /**
- * Whether any of the first `count` states differs from what was handed in. A service that
- * keeps to the protocol returns only then; the CHANGED bit alone is no change.
+ * Whether any of the states `from` to `to` (excluded) differs from what was handed in. A
+ * service that keeps to the protocol returns only then; the CHANGED bit alone is no change.
  */
-function changed(states: ReaderStateArray, count: number): boolean {
-  for (let i = 0; i < count; i++) {
-    if (((states.eventState(i) ^ states.currentState(i)) & ~SCARD_STATE_CHANGED) !== 0) {
+function changed(
+  states: ReaderStateArray,
+  handedIn: readonly number[],
+  from: number,
+  to: number,
+): boolean {
+  for (let i = from; i < to; i++) {
+    if (((states.eventState(i) ^ handedIn[i]) & ~SCARD_STATE_CHANGED) !== 0) {
       return true;
     }
   }
