@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Abi, CURRENT_ABI, returnCodeHint } from "./abi.ts";
+import { type Abi, CURRENT_ABI, LINUX_ABI, returnCodeHint } from "./abi.ts";
 import { SCARD_E_INSUFFICIENT_BUFFER, SCARD_E_NO_READERS_AVAILABLE } from "./error_codes.ts";
 import { encodeIoRequest } from "./io_request.ts";
 import { library, type PcscSymbols } from "./library.ts";
@@ -458,26 +458,45 @@ export class Exchange {
 
   /** SCardGetAttrib, blocking; returns the attribute's length in {@link receive}. */
   getAttrib(card: CardHandle, attribute: number): number {
-    this.#length.value = abi.attributeCapacity;
-    check(
-      "SCardGetAttrib",
-      sym().SCardGetAttrib(raw(card), attribute, this.receive, this.#length.bytes),
-    );
-    return this.#length.value;
+    for (const capacity of ATTRIBUTE_CAPACITIES) {
+      this.#length.value = capacity;
+      const rv = sym().SCardGetAttrib(raw(card), attribute, this.receive, this.#length.bytes);
+      if (!refusedAsTooLarge(rv, capacity)) {
+        check("SCardGetAttrib", rv);
+        return this.#length.value;
+      }
+    }
+    throw new PcscError("SCardGetAttrib", SCARD_E_INSUFFICIENT_BUFFER);
   }
 
   /** SCardGetAttrib on the blocking pool. */
   async getAttribAsync(card: CardHandle, attribute: number): Promise<number> {
-    this.#length.value = abi.attributeCapacity;
-    const rv = await sym().SCardGetAttribAsync(
-      raw(card),
-      attribute,
-      this.receive,
-      this.#length.bytes,
-    );
-    check("SCardGetAttrib", rv);
-    return this.#length.value;
+    for (const capacity of ATTRIBUTE_CAPACITIES) {
+      this.#length.value = capacity;
+      const rv = await sym().SCardGetAttribAsync(
+        raw(card),
+        attribute,
+        this.receive,
+        this.#length.bytes,
+      );
+      if (!refusedAsTooLarge(rv, capacity)) {
+        check("SCardGetAttrib", rv);
+        return this.#length.value;
+      }
+    }
+    throw new PcscError("SCardGetAttrib", SCARD_E_INSUFFICIENT_BUFFER);
   }
+}
+
+// The platform's attribute buffer, then pcsc-lite's MAX_BUFFER_SIZE: a winscard built over
+// pcsc-lite (Wine's) keeps pcsc-lite's refusal of a larger buffer.
+const PCSC_LITE_ATTRIBUTE_CAPACITY = LINUX_ABI.attributeCapacity;
+const ATTRIBUTE_CAPACITIES = [...new Set([abi.attributeCapacity, PCSC_LITE_ATTRIBUTE_CAPACITY])];
+
+/** SCARD_E_INSUFFICIENT_BUFFER for a buffer larger than pcsc-lite takes: its limit, not ours. */
+function refusedAsTooLarge(rv: Native, capacity: number): boolean {
+  return capacity > PCSC_LITE_ATTRIBUTE_CAPACITY &&
+    normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER;
 }
 
 /** SCARD_CTL_CODE(code) on this platform. */
