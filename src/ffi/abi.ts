@@ -46,7 +46,6 @@ export interface SymbolNames {
 
 /** Everything in which one platform's PC/SC ABI differs from the others. */
 export interface Abi {
-  readonly os: "linux" | "darwin" | "windows";
   /** DWORD: `unsigned long` on pcsc-lite (8 bytes on LP64), `uint32_t` elsewhere */
   readonly dword: { readonly size: 4 | 8; readonly type: NativeIntType };
   /** LONG, the return type of every call */
@@ -60,8 +59,6 @@ export interface Abi {
   readonly protocolRaw: number;
   /** SCARD_CTL_CODE(code) */
   ctlCode(code: number): number;
-  /** whether SCARD_AUTOALLOCATE is understood (not needed here: buffers are sized by the caller) */
-  readonly autoAllocate: boolean;
   /** SCardStatus reports the card state as an ordinal 0..6 (Windows) rather than a bit mask */
   readonly cardStateOrdinal: boolean;
   readonly returnCodes: ReadonlyMap<number, ReturnCode>;
@@ -101,7 +98,6 @@ const PLAIN_NAMES: SymbolNames = {
 
 /** pcsc-lite on 64-bit Linux (and the BSDs): DWORD and LONG are C `long`, 8 bytes. */
 export const LINUX_ABI: Abi = {
-  os: "linux",
   dword: { size: 8, type: "u64" },
   long: { size: 8, type: "i64" },
   handle: { size: 8, type: "u64" },
@@ -120,7 +116,6 @@ export const LINUX_ABI: Abi = {
   symbols: PLAIN_NAMES,
   protocolRaw: 0x4,
   ctlCode: (code) => 0x42000000 + code,
-  autoAllocate: true,
   cardStateOrdinal: false,
   returnCodes: RETURN_CODES,
   unsupportedFeature: 0x8010001F,
@@ -158,7 +153,6 @@ export const LINUX_ABI: Abi = {
 
 /** Apple's PCSC.framework: 32-bit DWORD and handles, `#pragma pack(1)` structs. */
 export const MACOS_ABI: Abi = {
-  os: "darwin",
   dword: { size: 4, type: "u32" },
   long: { size: 4, type: "i32" },
   handle: { size: 4, type: "i32" },
@@ -178,7 +172,6 @@ export const MACOS_ABI: Abi = {
   symbols: { ...PLAIN_NAMES, SCardControl: "SCardControl132" },
   protocolRaw: 0x4,
   ctlCode: (code) => 0x42000000 + code,
-  autoAllocate: false,
   cardStateOrdinal: false,
   returnCodes: RETURN_CODES,
   unsupportedFeature: 0x8010001F,
@@ -193,7 +186,6 @@ export const MACOS_ABI: Abi = {
 
 /** winscard.dll on 64-bit Windows: 4-byte DWORD, pointer-sized handles, `A` entry points. */
 export const WINDOWS_ABI: Abi = {
-  os: "windows",
   dword: { size: 4, type: "u32" },
   long: { size: 4, type: "i32" },
   handle: { size: 8, type: "u64" },
@@ -223,7 +215,6 @@ export const WINDOWS_ABI: Abi = {
   protocolRaw: 0x10000,
   // CTL_CODE(FILE_DEVICE_SMARTCARD, code, METHOD_BUFFERED, FILE_ANY_ACCESS)
   ctlCode: (code) => (0x310000 | (code << 2)) >>> 0,
-  autoAllocate: true,
   cardStateOrdinal: true,
   // 0x8010001F means SCARD_E_UNEXPECTED there; UNSUPPORTED_FEATURE moved to 0x80100022
   returnCodes: new Map([

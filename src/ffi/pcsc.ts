@@ -99,12 +99,23 @@ export function cancel(context: ContextHandle): number {
   return normaliseReturnCode(sym().SCardCancel(raw(context)));
 }
 
-/** Calls a "size query, then fill" function until the buffer is big enough. */
+/**
+ * Calls a "size query, then fill" function until the buffer is big enough. With `guess`, a
+ * buffer of that size is tried first, so that the common case is one native call.
+ */
 function readSized(
   call: string,
   fill: (buf: Uint8Array | null, len: UintCell) => Native,
+  guess = 0,
 ): Uint8Array {
   const len = new UintCell(abi.dword.size);
+  if (guess > 0) {
+    const buf = new Uint8Array(guess);
+    len.value = guess;
+    const rv = fill(buf, len);
+    if (rv === 0 || rv === 0n) return buf.subarray(0, len.value);
+    if (normaliseReturnCode(rv) !== SCARD_E_INSUFFICIENT_BUFFER) check(call, rv);
+  }
   for (let attempt = 0;; attempt++) {
     len.value = 0;
     let rv = fill(null, len);
@@ -280,7 +291,11 @@ export interface CardStatus {
   readonly atr: number[];
 }
 
-/** SCardStatus. */
+// Room for the reader name SCardStatus gives back: pcsc-lite's names are at most 128 bytes
+// (MAX_READERNAME); a longer one costs a size query.
+const READER_NAME_GUESS = 256;
+
+/** SCardStatus: one native call where the reader's name fits the first buffer. */
 export function status(card: CardHandle): CardStatus {
   const state = new UintCell(abi.dword.size);
   const protocol = new UintCell(abi.dword.size);
@@ -298,7 +313,7 @@ export function status(card: CardHandle): CardStatus {
       atr,
       atrLen.bytes,
     );
-  });
+  }, READER_NAME_GUESS);
   const rawState = state.value;
   return {
     reader: decodeMultiString(nameBytes)[0] ?? decodeCString(nameBytes),
@@ -315,29 +330,10 @@ function dwTimeout(ms: number): number {
 }
 
 /**
- * SCardGetStatusChange, blocking: only for a time-out of 0 or on a context that no other
- * call uses, since pcsc-lite serialises calls per context.
- * Returns the raw code: SCARD_E_TIMEOUT and SCARD_E_CANCELLED are outcomes, not failures.
- * `timeoutMs` may be fractional or Infinity (no time-out).
- */
-export function getStatusChange(
-  context: ContextHandle,
-  timeoutMs: number,
-  states: ReaderStateArray,
-): number {
-  const rv = sym().SCardGetStatusChange(
-    raw(context),
-    dwTimeout(timeoutMs),
-    states.buffer,
-    states.length,
-  );
-  return normaliseReturnCode(rv);
-}
-
-/**
  * SCardGetStatusChange on the blocking pool. `states` must stay reachable until this
  * settles: it owns the reader-name strings the array points at.
- * Resolves to the raw code, as {@link getStatusChange}.
+ * Resolves to the raw code: SCARD_E_TIMEOUT and SCARD_E_CANCELLED are outcomes, not
+ * failures. `timeoutMs` may be fractional or Infinity (no time-out).
  */
 export async function getStatusChangeAsync(
   context: ContextHandle,

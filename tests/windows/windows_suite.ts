@@ -116,7 +116,7 @@ onStack(
     try {
       const states = pcsc.readerStates([READER0, READER1]);
       assert.equal(states.buffer.length, 2 * 64);
-      assert.equal(pcsc.getStatusChange(context, 0, states), 0);
+      assert.equal(await pcsc.getStatusChangeAsync(context, 0, states), 0);
       assert.ok(states.eventState(0) & SCARD_STATE_EMPTY, states.eventState(0).toString(16));
       assert.equal(states.eventState(0) & SCARD_STATE_PRESENT, 0);
       assert.ok(states.eventState(1) & SCARD_STATE_PRESENT, states.eventState(1).toString(16));
