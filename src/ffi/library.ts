@@ -123,12 +123,13 @@ export class PcscLibraryError extends Error {
 }
 
 /**
- * The paths to try, in order: `PCSC_LIBRARY` when set (and readable: without `--allow-env`
- * it is skipped rather than failing), then the platform's candidates.
+ * The paths to try, in order. `PCSC_LIBRARY`, when set (and readable: without `--allow-env`
+ * it is not seen), is the only one: an explicit choice is never replaced by another library.
+ * Otherwise the platform's candidates.
  */
 export function libraryCandidates(abi: Abi = CURRENT_ABI): string[] {
   const fromEnv = readEnv("PCSC_LIBRARY");
-  return fromEnv ? [fromEnv, ...abi.libraryCandidates] : [...abi.libraryCandidates];
+  return fromEnv ? [fromEnv] : [...abi.libraryCandidates];
 }
 
 function readEnv(name: string): string | undefined {
@@ -142,9 +143,13 @@ function readEnv(name: string): string | undefined {
   }
 }
 
-/** Opens the first candidate that loads. */
+/**
+ * Opens the first candidate that loads. A `PCSC_LIBRARY` that does not load is an error
+ * naming it, with no fallback to the system's library.
+ */
 export function openLibrary(abi: Abi = CURRENT_ABI): PcscLibrary {
-  const tried = libraryCandidates(abi);
+  const override = readEnv("PCSC_LIBRARY");
+  const tried = libraryCandidates(abi); // [override] alone when it is set
   const failures: string[] = [];
   for (const path of tried) {
     try {
@@ -159,7 +164,16 @@ export function openLibrary(abi: Abi = CURRENT_ABI): PcscLibrary {
           { cause: error },
         );
       }
-      failures.push(`  ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      const why = error instanceof Error ? error.message : String(error);
+      if (override) {
+        throw new PcscLibraryError(
+          `PCSC_LIBRARY=${override} could not be loaded: ${why}\n` +
+            `Point PCSC_LIBRARY at the PC/SC library, or unset it to use the system's.`,
+          tried,
+          { cause: error },
+        );
+      }
+      failures.push(`  ${path}: ${why}`);
     }
   }
   throw new PcscLibraryError(

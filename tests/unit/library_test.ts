@@ -3,24 +3,54 @@ import assert from "node:assert/strict";
 import { LINUX_ABI } from "../../src/ffi/abi.ts";
 import { libraryCandidates, openLibrary, PcscLibraryError } from "../../src/ffi/library.ts";
 
-Deno.test("PCSC_LIBRARY is tried first, then absolute paths, then the soname", () => {
+/** Runs `fn` with PCSC_LIBRARY set to `value` (or unset), then restores it. */
+function withPcscLibrary<T>(value: string | undefined, fn: () => T): T {
   const before = Deno.env.get("PCSC_LIBRARY");
-  Deno.env.set("PCSC_LIBRARY", "/opt/pcsc/libpcsclite.so.1");
+  if (value === undefined) Deno.env.delete("PCSC_LIBRARY");
+  else Deno.env.set("PCSC_LIBRARY", value);
   try {
-    const tried = libraryCandidates(LINUX_ABI);
-    assert.equal(tried[0], "/opt/pcsc/libpcsclite.so.1");
-    const soname = tried.indexOf("libpcsclite.so.1");
-    assert.equal(soname, tried.length - 1);
-    assert.ok(tried.slice(1, -1).every((path) => path.startsWith("/")));
+    return fn();
   } finally {
     if (before === undefined) Deno.env.delete("PCSC_LIBRARY");
     else Deno.env.set("PCSC_LIBRARY", before);
   }
+}
+
+Deno.test("PCSC_LIBRARY alone is tried when set; else absolute paths, then the soname", () => {
+  withPcscLibrary("/opt/pcsc/libpcsclite.so.1", () => {
+    assert.deepEqual(libraryCandidates(LINUX_ABI), ["/opt/pcsc/libpcsclite.so.1"]);
+  });
+  withPcscLibrary(undefined, () => {
+    const tried = libraryCandidates(LINUX_ABI);
+    const soname = tried.indexOf("libpcsclite.so.1");
+    assert.equal(soname, tried.length - 1);
+    assert.ok(tried.length > 1);
+    assert.ok(tried.slice(0, -1).every((path) => path.startsWith("/")));
+  });
+});
+
+Deno.test("a PCSC_LIBRARY that does not load is an error naming it, with no fallback", () => {
+  const wrong = "/nonexistent/libpcsclite-override.so.1";
+  // the platform's candidates would load here (or fail with "Tried:"): neither may happen
+  withPcscLibrary(wrong, () => {
+    assert.throws(() => openLibrary(LINUX_ABI), (e: unknown) => {
+      assert.ok(e instanceof PcscLibraryError);
+      assert.deepEqual(e.tried, [wrong]);
+      assert.match(
+        e.message,
+        /^PCSC_LIBRARY=\/nonexistent\/libpcsclite-override\.so\.1 could not be loaded: \S/,
+      );
+      assert.match(e.message, /unset it to use the system's/);
+      assert.doesNotMatch(e.message, /Tried:/);
+      assert.ok(e.cause instanceof Error);
+      return true;
+    });
+  });
 });
 
 Deno.test("when nothing loads, the error lists what was tried and what to install", () => {
   const abi = { ...LINUX_ABI, libraryCandidates: ["/nonexistent/libpcsclite.so.1"] };
-  assert.throws(() => openLibrary(abi), (e: unknown) => {
+  assert.throws(() => withPcscLibrary(undefined, () => openLibrary(abi)), (e: unknown) => {
     assert.ok(e instanceof PcscLibraryError);
     assert.ok(e.tried.includes("/nonexistent/libpcsclite.so.1"));
     assert.match(e.message, /Tried:\n {2}\/nonexistent\/libpcsclite\.so\.1: /);
