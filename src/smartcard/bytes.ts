@@ -69,6 +69,11 @@ export function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === "object") return `a ${value.constructor?.name ?? "object"}`;
+  if (typeof value === "object") return withArticle(value.constructor?.name ?? "object");
   return `${typeof value} ${String(value)}`;
+}
+
+/** "a Map", "an Object", "an object": the article goes by the word's first letter. */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
 }

@@ -362,7 +362,14 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
 
   #checkCommand(command: Bytes, protocol?: number): void {
     checkBytes(command, "command", MAX_APDU_SIZE);
-    if (command.length === 0) throw new RangeError("command is empty: an APDU has at least 1 byte");
+    if (command.length < 4) {
+      const length = command.length === 0
+        ? "empty"
+        : `${command.length} byte${command.length === 1 ? "" : "s"} long`;
+      throw new RangeError(
+        `command is ${length}: an APDU has at least 4 bytes (CLA INS P1 P2)`,
+      );
+    }
     if (protocol === undefined || protocol === null) return;
     if (protocol !== T0 && protocol !== T1 && protocol !== RAW) {
       throw new RangeError(
