@@ -18,7 +18,7 @@ import { CardRequest, CardRequestTimeoutException } from "../mod.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
 import { cardPresent } from "../tests/support/presence.ts";
-import { ensureQuickAckRoute, startStack } from "../tests/support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
 
 const ROUNDS = 10;
 const IDLE_SECONDS = 10;
@@ -35,13 +35,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 if (import.meta.main) {
   const dir = await Deno.makeTempDir({ prefix: "pcsc-bench-" });
+  let routeAdded = false;
   try {
     if (!await prepareMachine()) Deno.exit(1);
-    await ensureQuickAckRoute();
+    routeAdded = (await ensureQuickAckRoute()).added;
     Deno.env.set("PCSC_TEST_DIR", dir);
     const stack = await startStack();
     if ("skipped" in stack) {
       console.log(`cannot run: ${stack.skipped}`);
+      // Deno.exit skips the finally below
+      if (routeAdded) await removeQuickAckRoute();
       Deno.exit(1);
     }
     await using _stack = stack;
@@ -84,5 +87,6 @@ if (import.meta.main) {
     );
   } finally {
     await cleanUp(dir);
+    if (routeAdded) await removeQuickAckRoute();
   }
 }

@@ -31,7 +31,7 @@ import { CardConnection, readers } from "../mod.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
 import { cardPresent } from "../tests/support/presence.ts";
-import { ensureQuickAckRoute, startStack } from "../tests/support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
 import type { PcscStack } from "../tests/support/stack.ts";
 import type { VirtualCard } from "../tests/support/virtual_card.ts";
 import { buildCLoop, CLoop } from "./c_loop.ts";
@@ -110,6 +110,7 @@ async function main(): Promise<number> {
   let stack: PcscStack | undefined;
   let card: VirtualCard | undefined;
   let cLoop: CLoop | undefined;
+  let routeAdded = false;
   try {
     // startStack reads these. The socket name is set here too so that one
     // left in the caller's environment cannot point the bench elsewhere;
@@ -119,7 +120,8 @@ async function main(): Promise<number> {
     // As tests/run.ts: the packages, then the quick-ACK route, when this
     // machine allows (Linux, root); otherwise startStack says what is missing.
     if (await prepareMachine()) {
-      const { why } = await ensureQuickAckRoute();
+      const { added, why } = await ensureQuickAckRoute();
+      routeAdded = added;
       if (why) console.log(`note: the card uses 127.0.0.1, ~40 ms per APDU: ${why}`);
     }
     const started = await startStack();
@@ -150,6 +152,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await tearDown(dir, stack, card, cLoop);
+    if (routeAdded) await removeQuickAckRoute();
   }
 }
 

@@ -11,7 +11,7 @@
 
 import { CardRequest, toHexString } from "../mod.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { ensureQuickAckRoute, startStack } from "../tests/support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
 
 const SELECT = [0x00, 0xA4, 0x04, 0x00, 0x08, 0xA0, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00];
 const GET_CHALLENGE = [0x00, 0x84, 0x00, 0x00, 0x08];
@@ -34,10 +34,11 @@ async function main(timeout: number): Promise<void> {
 
 if (import.meta.main) {
   const dir = await Deno.makeTempDir({ prefix: "pcsc-demo-" });
+  let routeAdded = false;
   try {
     let stack = null;
     if (await prepareMachine()) {
-      await ensureQuickAckRoute();
+      routeAdded = (await ensureQuickAckRoute()).added;
       Deno.env.set("PCSC_TEST_DIR", dir);
       const started = await startStack();
       if ("skipped" in started) console.log(`no virtual reader: ${started.skipped}`);
@@ -55,5 +56,6 @@ if (import.meta.main) {
     }
   } finally {
     await cleanUp(dir);
+    if (routeAdded) await removeQuickAckRoute();
   }
 }

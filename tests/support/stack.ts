@@ -98,16 +98,41 @@ export async function hasQuickAckRoute(): Promise<boolean> {
 
 /**
  * Adds the quick-ACK route when it is missing and this process may (root,
- * iproute2). Returns the host cards should use and, when that is the slow
- * 127.0.0.1, why.
+ * iproute2). Returns the host cards should use, whether this call added the
+ * route (then call {@link removeQuickAckRoute} when done) and, when the host is
+ * the slow 127.0.0.1, why.
  */
-export async function ensureQuickAckRoute(): Promise<{ host: string; why?: string }> {
-  if (await hasQuickAckRoute()) return { host: QUICKACK_HOST };
+export async function ensureQuickAckRoute(): Promise<
+  { host: string; added: boolean; why?: string }
+> {
+  if (await hasQuickAckRoute()) return { host: QUICKACK_HOST, added: false };
   const added = await run("ip", [
     ...["route", "add", "local", QUICKACK_HOST, "dev", "lo", "table", "local", "quickack", "1"],
   ]);
-  if (added.ok && await hasQuickAckRoute()) return { host: QUICKACK_HOST };
-  return { host: "127.0.0.1", why: `no quick-ACK route (${added.stderr.trim() || "ip failed"})` };
+  if (added.ok && await hasQuickAckRoute()) return { host: QUICKACK_HOST, added: true };
+  return {
+    host: "127.0.0.1",
+    added: false,
+    why: `no quick-ACK route (${added.stderr.trim() || "ip failed"})`,
+  };
+}
+
+/**
+ * Removes the route {@link ensureQuickAckRoute} added, leaving the host as it
+ * was. Call it only when that call said `added: true` (a route that was there
+ * before belongs to someone else). Never throws: a failure is printed.
+ */
+export async function removeQuickAckRoute(): Promise<void> {
+  if (!await hasQuickAckRoute()) return;
+  const removed = await run("ip", [
+    ...["route", "del", "local", QUICKACK_HOST, "dev", "lo", "table", "local"],
+  ]);
+  if (!removed.ok) {
+    console.error(
+      `could not remove the quick-ACK route to ${QUICKACK_HOST}: ` +
+        `${removed.stderr.trim() || "ip failed"}`,
+    );
+  }
 }
 
 /**
@@ -130,22 +155,21 @@ export async function startStack(): Promise<PcscStack | StackUnavailable> {
 }
 
 async function whyUnavailable(): Promise<string | undefined> {
-  const why = "integration tests skipped:";
-  if (Deno.build.os !== "linux") return `${why} they need Linux (this is ${Deno.build.os})`;
-  if (Deno.uid() !== 0) return `${why} they need root (for the daemon's private mount namespace)`;
+  if (Deno.build.os !== "linux") return `they need Linux (this is ${Deno.build.os})`;
+  if (Deno.uid() !== 0) return "they need root (for the daemon's private mount namespace)";
   const dir = Deno.env.get("PCSC_TEST_DIR");
-  if (!dir) return `${why} PCSC_TEST_DIR is unset (run them with \`deno task test\`)`;
+  if (!dir) return "PCSC_TEST_DIR is unset (run them with `deno task test`)";
   const socket = `${dir}/run/pcscd.comm`;
   const named = Deno.env.get("PCSCLITE_CSOCK_NAME");
   if (named !== undefined && named !== socket) {
-    return `${why} PCSCLITE_CSOCK_NAME is ${named}, not ${socket}`;
+    return `PCSCLITE_CSOCK_NAME is ${named}, not ${socket}`;
   }
   const missing = [];
   if (!await which("pcscd")) missing.push("pcscd");
   if (!await isFile(VPCD_DRIVER)) missing.push("vsmartcard-vpcd");
   if (!await hasLibPcscLite()) missing.push("libpcsclite1");
   if (!await which("unshare") || !await which("mount")) missing.push("util-linux, mount");
-  if (missing.length > 0) return `${why} missing ${missing.join(", ")}`;
+  if (missing.length > 0) return `missing ${missing.join(", ")}`;
   return undefined;
 }
 

@@ -176,8 +176,10 @@ WINE_ENV=(
 )
 
 PCSCD_PID=""
+ROUTE_ADDED=""
 cleanup() {
   set +e
+  [ -n "$ROUTE_ADDED" ] && ip route del local 127.0.0.77 dev lo table local 2>/dev/null
   inside "${WINE_ENV[@]}" wineserver -k >/dev/null 2>&1
   if [ -n "$PCSCD_PID" ]; then
     kill "$PCSCD_PID" 2>/dev/null
@@ -251,7 +253,8 @@ fi
 HOST=127.0.0.1
 if command -v ip >/dev/null; then
   if ! ip route show table local exact 127.0.0.77 | grep -q 'quickack 1'; then
-    ip route add local 127.0.0.77 dev lo table local quickack 1 2>/dev/null || true
+    # removed again on exit (cleanup): the host is left as it was found
+    ip route add local 127.0.0.77 dev lo table local quickack 1 2>/dev/null && ROUTE_ADDED=1
   fi
   ip route show table local exact 127.0.0.77 | grep -q 'quickack 1' && HOST=127.0.0.77
 fi
