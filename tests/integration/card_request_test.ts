@@ -20,7 +20,11 @@ import { type PcscStack, startStack } from "../support/stack.ts";
 
 const stack = await startStack();
 const skipped = "skipped" in stack;
-if (skipped) console.log(`integration tests skipped: ${stack.skipped}`);
+// One line per test run: tests/run.ts, or else the first file that skips, says why.
+if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
+  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
+  console.log(`integration tests skipped: ${stack.skipped}`);
+}
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
 // only used by tests that are ignored when the stack is unavailable
 const live = stack as PcscStack;

@@ -22,7 +22,11 @@ import type { VirtualCard } from "../support/virtual_card.ts";
 
 const stack = await startStack();
 const skipped = "skipped" in stack;
-if (skipped) console.log(`integration tests skipped: ${stack.skipped}`);
+// One line per test run: tests/run.ts, or else the first file that skips, says why.
+if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
+  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
+  console.log(`integration tests skipped: ${stack.skipped}`);
+}
 
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
 const { T0_protocol: T0, T1_protocol: T1 } = CardConnection;

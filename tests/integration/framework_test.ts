@@ -25,7 +25,11 @@ import { type PcscStack, startStack } from "../support/stack.ts";
 
 const stack = await startStack();
 const skipped = "skipped" in stack;
-if (skipped) console.log(`integration tests skipped: ${stack.skipped}`);
+// One line per test run: tests/run.ts, or else the first file that skips, says why.
+if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
+  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
+  console.log(`integration tests skipped: ${stack.skipped}`);
+}
 const live = stack as PcscStack;
 const READER0 = skipped ? "" : live.readerNames[0];
 const SELECT = [0x00, 0xA4, 0x04, 0x00, TEST_AID.length, ...TEST_AID];

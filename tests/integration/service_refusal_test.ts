@@ -10,7 +10,11 @@ import { pcscdHasPolkit, startStack } from "../support/stack.ts";
 
 const stack = await startStack();
 const skipped = "skipped" in stack;
-if (skipped) console.log(`integration tests skipped: ${stack.skipped}`);
+// One line per test run: tests/run.ts, or else the first file that skips, says why.
+if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
+  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
+  console.log(`integration tests skipped: ${stack.skipped}`);
+}
 
 // With a system bus, polkit could answer either way; only its absence makes the refusal certain.
 const busy = await Deno.stat("/run/dbus/system_bus_socket").then(() => true, () => false);

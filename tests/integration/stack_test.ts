@@ -13,7 +13,11 @@ const GET_ATR = 0x04;
 
 const stack = await startStack();
 const skipped = "skipped" in stack;
-if (skipped) console.log(stack.skipped);
+// One line per test run: tests/run.ts, or else the first file that skips, says why.
+if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
+  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
+  console.log(`integration tests skipped: ${stack.skipped}`);
+}
 
 /** Polls until `check` holds; the deadline is generous because pcscd polls readers every ~0.4 s. */
 async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
