@@ -337,6 +337,34 @@ onStack("a reader appearing during a wait is watched, and its card found", async
   }
 });
 
+onStack("a card whose reader goes with a restart of the service is reported removed", async () => {
+  using request = new CardRequest({ timeout: 20 });
+  {
+    await using _card = await insert(ATR_T1, 0);
+    assert.deepEqual((await request.waitforcardevent())[0].map(String), [
+      `3B 82 01 54 31 E6 / ${READER0}`,
+    ]);
+    try {
+      const pending = request.waitforcardevent();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await live.restart({ readers: false });
+      const started = performance.now();
+      const [inserted, removed] = await pending;
+      assert.deepEqual(inserted, []);
+      assert.deepEqual(removed.map(String), [`3B 82 01 54 31 E6 / ${READER0}`]);
+      // on the next wake-up after the service is back, not at the 20 s time-out
+      assert.ok(elapsed(started) < 5000, `took ${elapsed(started).toFixed(0)} ms`);
+    } finally {
+      await live.restart({ readers: true });
+    }
+  }
+  await using again = live.card({ atr: ATR_T0, reader: 1 });
+  await again.insert();
+  const [inserted, removed] = await request.waitforcardevent();
+  assert.deepEqual(inserted.map(String), [`3B 02 54 30 / ${READER1}`]);
+  assert.deepEqual(removed, []);
+});
+
 onStack("card request tests: stop the daemon (cleanup)", async () => {
   if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
 });
