@@ -8,6 +8,9 @@ import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import type { NativePcsc } from "../ffi/native.ts";
 import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
 
+// What every failed call of this layer throws: the call and its return code.
+export { PcscError };
+
 // What the finalizer frees when an owner is dropped without release(): the handle and the
 // library it came from, never the Context itself (that would keep it reachable).
 interface Held {

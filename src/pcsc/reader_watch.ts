@@ -180,31 +180,19 @@ export class ReaderWatch implements Disposable {
     waiting: boolean,
     deadline: number,
   ): Promise<ReaderReport[] | null> {
-    let failures = 0;
-    let spurious = 0;
-    // false at the deadline
-    const retry = async (): Promise<boolean> => {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await this.#sleep(Math.min(RETRY_FIRST_MS * 2 ** failures++, RETRY_MAX_MS, left));
-      return true;
-    };
+    const failing = new Backoff(RETRY_FIRST_MS, RETRY_MAX_MS);
+    const spurious = new Backoff(SPURIOUS_FIRST_MS, SPURIOUS_MAX_MS);
     for (;;) {
       this.#checkStop();
-      let context: Context | null;
-      try {
-        context = await this.#ensureContext(deadline);
-      } catch (error) {
-        // where the service stops with its last reader, its absence is an empty reader list
-        if (!this.#stoppedWithoutReaders(error) || !this.#reported?.length) throw error;
-        return [];
-      }
-      if (context === null) return null;
+      const context = await this.#ensureContext(deadline);
+      if (context === "timeout") return null;
+      // where the service stops with its last reader, its absence is an empty reader list
+      if (context === "stopped") return [];
       let names: string[];
       try {
         names = watchedReaders(this.#native.listReaders(context.handle, null), filter);
       } catch (error) {
-        if (this.#serviceGone(error) && await retry()) continue;
+        if (this.#serviceGone(error) && await this.#pause(failing, deadline)) continue;
         if (error instanceof PcscError && SERVICE_GONE.has(error.code)) return null;
         throw error;
       }
@@ -245,9 +233,7 @@ export class ReaderWatch implements Disposable {
           // Readers come or gone show in the next listing; the PnP state first learnt is no
           // news. A wake-up with nothing changed at all is the service's, and is backed off.
           if (pnpChanged) continue;
-          const left = deadline - performance.now();
-          if (left <= 0) return null;
-          await this.#sleep(Math.min(SPURIOUS_FIRST_MS * 2 ** spurious++, SPURIOUS_MAX_MS, left));
+          if (!await this.#pause(spurious, deadline)) return null;
           continue;
         }
         const restarted = this.#fresh;
@@ -268,12 +254,12 @@ export class ReaderWatch implements Disposable {
       }
       // a reader went away between listing and waiting; or, again and again, the PnP
       // pseudo-reader is what the service does not know
-      if (rv === SCARD_E_UNKNOWN_READER && pnp && failures >= 1) this.#pnp = false;
+      if (rv === SCARD_E_UNKNOWN_READER && pnp && failing.count >= 1) this.#pnp = false;
       const gone = this.#serviceGone(new PcscError("SCardGetStatusChange", rv));
       if (rv !== SCARD_E_UNKNOWN_READER && rv !== SCARD_E_CANCELLED && !gone) {
         throw new PcscError("SCardGetStatusChange", rv);
       }
-      if (!await retry()) return null;
+      if (!await this.#pause(failing, deadline)) return null;
     }
   }
 
@@ -298,13 +284,14 @@ export class ReaderWatch implements Disposable {
   }
 
   /**
-   * The watch's context, established (again) when needed; null at the deadline. While the
-   * service is away this retries with back-off, except where the platform's service does not
-   * come and go by itself and this watch has never reached it: that is a service missing,
-   * and is thrown at once.
+   * The watch's context, established (again) when needed; "timeout" at the deadline. While
+   * the service is away this retries with back-off, except where the platform's service does
+   * not come and go by itself and this watch has never reached it: that is a service missing,
+   * and is thrown at once. "stopped": the service stopped with its last reader (Windows)
+   * while the last report still named readers, which is news in itself.
    */
-  async #ensureContext(deadline: number): Promise<Context | null> {
-    let pause = RETRY_FIRST_MS;
+  async #ensureContext(deadline: number): Promise<Context | "timeout" | "stopped"> {
+    const down = new Backoff(RETRY_FIRST_MS, RETRY_MAX_MS);
     for (;;) {
       this.#checkStop();
       if (this.#context) return this.#context;
@@ -319,12 +306,9 @@ export class ReaderWatch implements Disposable {
       } catch (error) {
         if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) throw error;
         if (!this.#reachedService && !this.#native.abi.serviceStopsWithoutReaders) throw error;
-        if (this.#stoppedWithoutReaders(error) && this.#reported?.length) throw error;
+        if (this.#stoppedWithoutReaders(error) && this.#reported?.length) return "stopped";
         // the service is down: try again later, never busily
-        const left = deadline - performance.now();
-        if (left <= 0) return null;
-        await this.#sleep(Math.min(pause, left));
-        pause = Math.min(pause * 2, RETRY_MAX_MS);
+        if (!await this.#pause(down, deadline)) return "timeout";
       }
     }
   }
@@ -347,6 +331,14 @@ export class ReaderWatch implements Disposable {
     this.#context = null;
   }
 
+  /** Sleeps the back-off's next pause, cut at the deadline; false once the deadline is past. */
+  async #pause(backoff: Backoff, deadline: number): Promise<boolean> {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    await this.#sleep(Math.min(backoff.next(), left));
+    return true;
+  }
+
   #sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -366,6 +358,18 @@ export function watchedReaders(
   filter: readonly string[] | null,
 ): string[] {
   return filter === null ? [...system] : filter.filter((name) => system.includes(name));
+}
+
+/** Pauses that start at `first` ms and double up to `max`: waiting on a failure never spins. */
+class Backoff {
+  /** How many pauses were taken. */
+  count = 0;
+  constructor(readonly first: number, readonly max: number) {}
+
+  /** The next pause, in ms. */
+  next(): number {
+    return Math.min(this.first * 2 ** this.count++, this.max);
+  }
 }
 
 function sameReaders(names: readonly string[], reported: readonly string[] | null): boolean {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { PcscError } from "../ffi/pcsc.ts";
+import { PcscError } from "../pcsc/context.ts";
 import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../pcsc/reader_watch.ts";
 import { Card } from "./card.ts";
 import { arrived, diffPresence, type Presence, presenceOf } from "./card_presence.ts";
