@@ -65,7 +65,7 @@ export function symbolDefinitions(abi: Abi) {
       parameters: [H, "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
       result: L,
     },
-    SCardGetStatusChange: { ...waitChange, ...blocking },
+    // only on the blocking pool: a blocking wait would freeze the event loop
     SCardGetStatusChangeAsync: { ...waitChange, ...nonblocking },
     SCardControl: { ...control, ...blocking },
     SCardControlAsync: { ...control, ...nonblocking },

@@ -10,12 +10,10 @@ import { type Abi, CURRENT_ABI } from "./abi.ts";
 import {
   addReaderToGroup,
   beginTransaction,
-  beginTransactionAsync,
   cancel,
   type CardHandle,
   type CardStatus,
   connect,
-  connectAsync,
   type Connected,
   type ContextHandle,
   disconnect,
@@ -27,12 +25,12 @@ import {
   listReaders,
   readerStates,
   reconnect,
-  reconnectAsync,
   releaseContext,
   removeReaderFromGroup,
   status,
   supportsReaderGroupChanges,
 } from "./pcsc.ts";
+import type { Either } from "./either.ts";
 import type { ReaderStateArray } from "./reader_state.ts";
 
 /**
@@ -69,25 +67,26 @@ export interface NativePcsc {
     timeoutMs: number,
     states: ReaderStateArray,
   ): Promise<number>;
-  /** SCardConnect, blocking. */
-  connect(context: ContextHandle, reader: string, share: number, protocols: number): Connected;
-  /** SCardConnect on the blocking pool. */
-  connectAsync(
+  /** SCardConnect, blocking or on the blocking pool. */
+  connect(
+    blocking: boolean,
     context: ContextHandle,
     reader: string,
     share: number,
     protocols: number,
-  ): Promise<Connected>;
-  /** SCardReconnect, blocking; the active protocol. */
-  reconnect(card: CardHandle, share: number, protocols: number, init: number): number;
-  /** SCardReconnect on the blocking pool. */
-  reconnectAsync(card: CardHandle, share: number, protocols: number, init: number): Promise<number>;
+  ): Either<Connected>;
+  /** SCardReconnect, blocking or on the blocking pool; the active protocol. */
+  reconnect(
+    blocking: boolean,
+    card: CardHandle,
+    share: number,
+    protocols: number,
+    init: number,
+  ): Either<number>;
   /** SCardDisconnect. */
   disconnect(card: CardHandle, disposition: number): void;
-  /** SCardBeginTransaction, blocking. */
-  beginTransaction(card: CardHandle): void;
-  /** SCardBeginTransaction on the blocking pool. */
-  beginTransactionAsync(card: CardHandle): Promise<void>;
+  /** SCardBeginTransaction, blocking or on the blocking pool. */
+  beginTransaction(blocking: boolean, card: CardHandle): Either<void>;
   /** SCardEndTransaction. */
   endTransaction(card: CardHandle, disposition: number): void;
   /** SCardStatus. */
@@ -110,12 +109,9 @@ export const SYSTEM_PCSC: NativePcsc = {
   readerStates,
   getStatusChange: getStatusChangeAsync,
   connect,
-  connectAsync,
   reconnect,
-  reconnectAsync,
   disconnect,
   beginTransaction,
-  beginTransactionAsync,
   endTransaction,
   status,
   exchange: (sendCapacity) => new Exchange(sendCapacity),

@@ -16,6 +16,7 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
+import { andThen, type Either } from "./either.ts";
 import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
@@ -192,74 +193,52 @@ export interface Connected {
   readonly protocol: number;
 }
 
-/** SCardConnect, blocking the calling thread. */
+/** SCardConnect: blocking, or on Deno's blocking pool. */
 export function connect(
+  blocking: boolean,
   context: ContextHandle,
   reader: string,
   share: number,
   protocols: number,
-): Connected {
+): Either<Connected> {
   const handle = newHandleCell();
   const protocol = new UintCell(abi.dword.size);
-  check(
-    "SCardConnect",
-    sym().SCardConnect(
-      raw(context),
-      encodeCString(reader),
-      share,
-      protocols,
-      handle,
-      protocol.bytes,
-    ),
+  const s = sym();
+  const rv = (blocking ? s.SCardConnect : s.SCardConnectAsync)(
+    raw(context),
+    encodeCString(reader),
+    share,
+    protocols,
+    handle,
+    protocol.bytes,
   );
-  return { handle: asCard(readHandle(handle)), protocol: protocol.value };
+  return andThen(rv, (rv) => {
+    check("SCardConnect", rv);
+    return { handle: asCard(readHandle(handle)), protocol: protocol.value };
+  });
 }
 
-/** SCardConnect, on Deno's blocking pool. */
-export async function connectAsync(
-  context: ContextHandle,
-  reader: string,
-  share: number,
-  protocols: number,
-): Promise<Connected> {
-  const handle = newHandleCell();
-  const protocol = new UintCell(abi.dword.size);
-  const name = encodeCString(reader);
-  check(
-    "SCardConnect",
-    await sym().SCardConnectAsync(raw(context), name, share, protocols, handle, protocol.bytes),
-  );
-  return { handle: asCard(readHandle(handle)), protocol: protocol.value };
-}
-
-/** SCardReconnect, blocking; returns the active protocol. */
+/** SCardReconnect, blocking or on the blocking pool; gives the active protocol. */
 export function reconnect(
+  blocking: boolean,
   card: CardHandle,
   share: number,
   protocols: number,
   initialization: number,
-): number {
+): Either<number> {
   const protocol = new UintCell(abi.dword.size);
-  check(
-    "SCardReconnect",
-    sym().SCardReconnect(raw(card), share, protocols, initialization, protocol.bytes),
+  const s = sym();
+  const rv = (blocking ? s.SCardReconnect : s.SCardReconnectAsync)(
+    raw(card),
+    share,
+    protocols,
+    initialization,
+    protocol.bytes,
   );
-  return protocol.value;
-}
-
-/** SCardReconnect, on the blocking pool; resolves to the active protocol. */
-export async function reconnectAsync(
-  card: CardHandle,
-  share: number,
-  protocols: number,
-  initialization: number,
-): Promise<number> {
-  const protocol = new UintCell(abi.dword.size);
-  check(
-    "SCardReconnect",
-    await sym().SCardReconnectAsync(raw(card), share, protocols, initialization, protocol.bytes),
-  );
-  return protocol.value;
+  return andThen(rv, (rv) => {
+    check("SCardReconnect", rv);
+    return protocol.value;
+  });
 }
 
 /** SCardDisconnect. */
@@ -267,14 +246,14 @@ export function disconnect(card: CardHandle, disposition: number): void {
   check("SCardDisconnect", sym().SCardDisconnect(raw(card), disposition));
 }
 
-/** SCardBeginTransaction, blocking: waits while another handle holds a transaction. */
-export function beginTransaction(card: CardHandle): void {
-  check("SCardBeginTransaction", sym().SCardBeginTransaction(raw(card)));
-}
-
-/** SCardBeginTransaction on the blocking pool, so that waiting for it freezes nothing. */
-export async function beginTransactionAsync(card: CardHandle): Promise<void> {
-  check("SCardBeginTransaction", await sym().SCardBeginTransactionAsync(raw(card)));
+/**
+ * SCardBeginTransaction: waits while another handle holds a transaction, blocking the thread
+ * or on the blocking pool.
+ */
+export function beginTransaction(blocking: boolean, card: CardHandle): Either<void> {
+  const s = sym();
+  const rv = (blocking ? s.SCardBeginTransaction : s.SCardBeginTransactionAsync)(raw(card));
+  return andThen(rv, (rv) => check("SCardBeginTransaction", rv));
 }
 
 /** SCardEndTransaction. */
@@ -380,31 +359,17 @@ export class Exchange {
     return this.#pci;
   }
 
-  /** SCardTransmit, blocking; returns the response length in {@link receive}. */
-  transmit(card: CardHandle, protocol: number, command: Uint8Array, length: number): number {
-    this.#length.value = this.receive.length;
-    const rv = sym().SCardTransmit(
-      raw(card),
-      this.#pciFor(protocol),
-      command,
-      length,
-      null,
-      this.receive,
-      this.#length.bytes,
-    );
-    check("SCardTransmit", rv);
-    return this.#length.value;
-  }
-
-  /** SCardTransmit on the blocking pool. */
-  async transmitAsync(
+  /** SCardTransmit, blocking or on the blocking pool; gives the response length in {@link receive}. */
+  transmit(
+    blocking: boolean,
     card: CardHandle,
     protocol: number,
     command: Uint8Array,
     length: number,
-  ): Promise<number> {
+  ): Either<number> {
     this.#length.value = this.receive.length;
-    const rv = await sym().SCardTransmitAsync(
+    const s = sym();
+    const rv = (blocking ? s.SCardTransmit : s.SCardTransmitAsync)(
       raw(card),
       this.#pciFor(protocol),
       command,
@@ -413,33 +378,19 @@ export class Exchange {
       this.receive,
       this.#length.bytes,
     );
-    check("SCardTransmit", rv);
-    return this.#length.value;
+    return andThen(rv, this.#lengthOf("SCardTransmit"));
   }
 
-  /** SCardControl, blocking; returns the response length. */
-  control(card: CardHandle, code: number, command: Uint8Array, length: number): number {
-    const rv = sym().SCardControl(
-      raw(card),
-      code,
-      command,
-      length,
-      this.receive,
-      this.receive.length,
-      this.#length.bytes,
-    );
-    check("SCardControl", rv);
-    return this.#length.value;
-  }
-
-  /** SCardControl on the blocking pool. */
-  async controlAsync(
+  /** SCardControl, blocking or on the blocking pool; gives the response length. */
+  control(
+    blocking: boolean,
     card: CardHandle,
     code: number,
     command: Uint8Array,
     length: number,
-  ): Promise<number> {
-    const rv = await sym().SCardControlAsync(
+  ): Either<number> {
+    const s = sym();
+    const rv = (blocking ? s.SCardControl : s.SCardControlAsync)(
       raw(card),
       code,
       command,
@@ -448,39 +399,36 @@ export class Exchange {
       this.receive.length,
       this.#length.bytes,
     );
-    check("SCardControl", rv);
-    return this.#length.value;
+    return andThen(rv, this.#lengthOf("SCardControl"));
   }
 
-  /** SCardGetAttrib, blocking; returns the attribute's length in {@link receive}. */
-  getAttrib(card: CardHandle, attribute: number): number {
-    for (const capacity of ATTRIBUTE_CAPACITIES) {
-      this.#length.value = capacity;
-      const rv = sym().SCardGetAttrib(raw(card), attribute, this.receive, this.#length.bytes);
-      if (!refusedAsTooLarge(rv, capacity)) {
+  /**
+   * SCardGetAttrib, blocking or on the blocking pool; gives the attribute's length in
+   * {@link receive}.
+   */
+  getAttrib(blocking: boolean, card: CardHandle, attribute: number): Either<number> {
+    const s = sym();
+    const call = blocking ? s.SCardGetAttrib : s.SCardGetAttribAsync;
+    const attempt = (capacities: readonly number[]): Either<number> => {
+      this.#length.value = capacities[0];
+      const rv = call(raw(card), attribute, this.receive, this.#length.bytes);
+      // a second attempt of the async form gives a promise, which the first one's adopts
+      return andThen(rv, (rv): Either<number> => {
+        if (capacities.length > 1 && refusedAsTooLarge(rv, capacities[0])) {
+          return attempt(capacities.slice(1));
+        }
         check("SCardGetAttrib", rv);
         return this.#length.value;
-      }
-    }
-    throw new PcscError("SCardGetAttrib", SCARD_E_INSUFFICIENT_BUFFER);
+      }) as Either<number>;
+    };
+    return attempt(ATTRIBUTE_CAPACITIES);
   }
 
-  /** SCardGetAttrib on the blocking pool. */
-  async getAttribAsync(card: CardHandle, attribute: number): Promise<number> {
-    for (const capacity of ATTRIBUTE_CAPACITIES) {
-      this.#length.value = capacity;
-      const rv = await sym().SCardGetAttribAsync(
-        raw(card),
-        attribute,
-        this.receive,
-        this.#length.bytes,
-      );
-      if (!refusedAsTooLarge(rv, capacity)) {
-        check("SCardGetAttrib", rv);
-        return this.#length.value;
-      }
-    }
-    throw new PcscError("SCardGetAttrib", SCARD_E_INSUFFICIENT_BUFFER);
+  #lengthOf(call: string): (rv: Native) => number {
+    return (rv) => {
+      check(call, rv);
+      return this.#length.value;
+    };
   }
 }
 

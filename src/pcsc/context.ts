@@ -5,7 +5,7 @@
  */
 
 import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
-import type { NativePcsc } from "../ffi/native.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
 
 // What every failed call of this layer throws: the call and its return code.
@@ -16,6 +16,8 @@ export { PcscError };
 interface Held {
   native: NativePcsc;
   handle: ContextHandle | null;
+  // what depends on the context and is freed just before it (a card handle on it)
+  before: (() => void)[];
 }
 
 const dropped = new FinalizationRegistry<Held>((held) => free(held));
@@ -38,12 +40,12 @@ export class Context implements Disposable {
 
   private constructor(native: NativePcsc, handle: ContextHandle) {
     this.native = native;
-    this.#held = { native, handle };
+    this.#held = { native, handle, before: [] };
     dropped.register(this, this.#held, this);
   }
 
   /** SCardEstablishContext(SCARD_SCOPE_USER); throws the `PcscError` of a failure. */
-  static establish(native: NativePcsc): Context {
+  static establish(native: NativePcsc = SYSTEM_PCSC): Context {
     return new Context(native, native.establishContext(SCARD_SCOPE_USER));
   }
 
@@ -68,6 +70,39 @@ export class Context implements Disposable {
     } finally {
       if (--this.#running === 0 && this.#released) free(this.#held);
     }
+  }
+
+  /**
+   * Has `free` run just before the context is freed, by {@link release} or the finalizer:
+   * for what lives on the context (a card handle). It must not hold the owner.
+   */
+  beforeRelease(free: () => void): void {
+    this.#held.before.push(free);
+  }
+
+  /** SCardListReaders: every reader, or those of `groups`; `[]` when there are none. */
+  listReaders(groups: readonly string[] | null = null): string[] {
+    return this.native.listReaders(this.handle, groups);
+  }
+
+  /** SCardListReaderGroups. */
+  listReaderGroups(): string[] {
+    return this.native.listReaderGroups(this.handle);
+  }
+
+  /** Whether reader groups can be changed here (only winscard can). */
+  get canChangeGroups(): boolean {
+    return this.native.supportsReaderGroupChanges();
+  }
+
+  /** SCardIntroduceReaderGroup and SCardAddReaderToGroup. */
+  addReaderToGroup(reader: string, group: string): void {
+    this.native.addReaderToGroup(this.handle, reader, group);
+  }
+
+  /** SCardRemoveReaderFromGroup. */
+  removeReaderFromGroup(reader: string, group: string): void {
+    this.native.removeReaderFromGroup(this.handle, reader, group);
   }
 
   /** SCardCancel: ends a wait pending on this context. Nothing to cancel is no error. */
@@ -98,6 +133,7 @@ function free(held: Held): void {
   const handle = held.handle;
   if (handle === null) return;
   held.handle = null;
+  for (const before of held.before.splice(0)) before();
   try {
     held.native.releaseContext(handle);
   } catch (error) {

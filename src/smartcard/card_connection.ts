@@ -5,22 +5,18 @@
  * @module
  */
 
-import { MAX_APDU_SIZE } from "../ffi/constants.ts";
+import { andThen, type Either } from "../pcsc/card_handle.ts";
+import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
 import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
 import type { Reader } from "./reader.ts";
 import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
 import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
+import { checkProtocolMask, isTransmitProtocol, RAW, T0, T1, T15 } from "./protocol.ts";
 
 /** What `transmit` resolves to: response data, SW1, SW2. */
 export type TransmitResult = [response: number[], sw1: number, sw2: number];
-
-const T0 = 0x1;
-const T1 = 0x2;
-const T15 = 0x8;
-const RAW = 0x10000;
-const ALL_PROTOCOLS = T0 | T1 | T15 | RAW;
 
 /** Share modes, as pyscard passes them to SCardConnect. */
 const SHARE_MODES = [1, 2, 3];
@@ -62,6 +58,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   protected readonly reader: Reader;
   #observers: CardConnectionObserver[] = [];
   #chain: ErrorCheckingChain[] | null = null;
+  #released = false;
   // pyscard's default: whichever of T=0 and T=1 the card offers
   #protocol = T0 | T1;
 
@@ -74,39 +71,41 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   }
 
   // ----- what implementations provide -----
+  // Each operation once: `blocking` chooses the blocking native call, which gives the value,
+  // or the same call on Deno's blocking pool, which gives a promise of it.
 
   /** Opens the connection (arguments already checked; undefined means the default). */
   protected abstract doConnect(
+    blocking: boolean,
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Promise<void>;
-  /** Synchronous {@link doConnect}. */
-  protected abstract doConnectSync(protocol?: number, mode?: number, disposition?: number): void;
+  ): Either<void>;
   /** Re-opens the connection. */
   protected abstract doReconnect(
+    blocking: boolean,
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Promise<void>;
-  /** Synchronous {@link doReconnect}. */
-  protected abstract doReconnectSync(protocol?: number, mode?: number, disposition?: number): void;
-  /** Closes the connection (notifying `disconnect` first); a no-op when not connected. */
+  ): Either<void>;
+  /** Closes the connection (observers are told already). */
   protected abstract doDisconnect(): void;
-  /** Frees everything; a no-op the second time. */
+  /** Frees everything (observers are told already); runs once. */
   protected abstract doRelease(): void;
-  /** Sends an APDU (checked bytes), returns the whole response including SW1 SW2. */
-  protected abstract doTransmit(command: Bytes, protocol: number | undefined): Promise<number[]>;
-  /** Synchronous {@link doTransmit}. */
-  protected abstract doTransmitSync(command: Bytes, protocol: number | undefined): number[];
+  /** Sends an APDU (checked bytes), gives the whole response including SW1 SW2. */
+  protected abstract doTransmit(
+    blocking: boolean,
+    command: Bytes,
+    protocol: number | undefined,
+  ): Either<number[]>;
   /** Sends a control command to the reader. */
-  protected abstract doControl(controlCode: number, command: Bytes): Promise<number[]>;
-  /** Synchronous {@link doControl}. */
-  protected abstract doControlSync(controlCode: number, command: Bytes): number[];
+  protected abstract doControl(
+    blocking: boolean,
+    controlCode: number,
+    command: Bytes,
+  ): Either<number[]>;
   /** Reads a reader attribute. */
-  protected abstract doGetAttrib(attribId: number): Promise<number[]>;
-  /** Synchronous {@link doGetAttrib}. */
-  protected abstract doGetAttribSync(attribId: number): number[];
+  protected abstract doGetAttrib(blocking: boolean, attribId: number): Either<number[]>;
   /**
    * Checks, before any native call, that a call may run now: not released, a card when it
    * needs one, and for a `blocking` (synchronous native) call, no promise call pending.
@@ -114,6 +113,8 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   protected abstract assertUsable(what: string, needsCard: boolean, blocking: boolean): void;
   /** The card's ATR. */
   abstract getATR(): number[];
+  /** Whether `connect` succeeded and no disconnect followed. */
+  abstract get connected(): boolean;
 
   // ----- connection -----
 
@@ -128,18 +129,19 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * @throws {CardConnectionException} when the connection fails otherwise
    */
   async connect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("connect", false, false);
-    this.notify("connect");
-    await this.doConnect(protocol, mode, disposition);
+    await this.#connect(false, protocol, mode, disposition);
   }
 
   /** Synchronous {@link connect}: blocks the event loop while PC/SC answers. */
   connectSync(protocol?: number, mode?: number, disposition?: number): void {
+    this.#connect(true, protocol, mode, disposition);
+  }
+
+  #connect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
     this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("connectSync", false, true);
+    this.assertUsable(blocking ? "connectSync" : "connect", false, blocking);
     this.notify("connect");
-    this.doConnectSync(protocol, mode, disposition);
+    return this.doConnect(blocking, protocol, mode, disposition);
   }
 
   /**
@@ -148,27 +150,42 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * @param disposition how the card is initialised; default SCARD_RESET_CARD (warm reset)
    */
   async reconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("reconnect", true, false);
-    this.notify("reconnect");
-    await this.doReconnect(protocol, mode, disposition);
+    await this.#reconnect(false, protocol, mode, disposition);
   }
 
   /** Synchronous {@link reconnect}. */
   reconnectSync(protocol?: number, mode?: number, disposition?: number): void {
-    this.#checkConnectArgs(protocol, mode, disposition);
-    this.assertUsable("reconnectSync", true, true);
-    this.notify("reconnect");
-    this.doReconnectSync(protocol, mode, disposition);
+    this.#reconnect(true, protocol, mode, disposition);
   }
 
-  /** Disconnects from the card with the disposition given at connect; a no-op if not connected. */
+  #reconnect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
+    this.#checkConnectArgs(protocol, mode, disposition);
+    this.assertUsable(blocking ? "reconnectSync" : "reconnect", true, blocking);
+    this.notify("reconnect");
+    return this.doReconnect(blocking, protocol, mode, disposition);
+  }
+
+  /**
+   * Disconnects from the card with the disposition given at connect; a no-op if not connected.
+   * Refused while a promise call is pending: the handle would be pulled from under it.
+   */
   disconnect(): void {
+    if (this.#released || !this.connected) return;
+    this.assertUsable("disconnect", true, true);
+    this.notify("disconnect");
     this.doDisconnect();
   }
 
-  /** Disconnects and frees the connection's PC/SC context. Calling it again does nothing. */
+  /**
+   * Disconnects and frees the connection's PC/SC context. Calling it again does nothing. Under
+   * a running call it refuses every later call at once, and frees the handles once that call
+   * has ended.
+   */
   release(): void {
+    if (this.#released) return;
+    if (this.connected) this.notify("disconnect");
+    this.notify("release");
+    this.#released = true;
     this.doRelease();
   }
 
@@ -195,30 +212,29 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * `[data, sw1, sw2]`. Observers see `command` then `response`; the error-checking chain
    * runs on the response.
    *
-   * @param command the APDU, at most 65,544 bytes
+   * @param command the APDU, 4 to 65,544 bytes
    * @param protocol `T0_protocol`, `T1_protocol` or `RAW_protocol`; default the active one
    */
   async transmit(command: Bytes, protocol?: number): Promise<TransmitResult> {
-    this.#checkCommand(command, protocol);
-    this.assertUsable("transmit", true, false);
-    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
-    return this.#finishTransmit(await this.doTransmit(command, protocol));
+    return await this.#transmit(false, command, protocol);
   }
 
   /** Synchronous {@link transmit}: blocks the event loop for the card's answer. */
   transmitSync(command: Bytes, protocol?: number): TransmitResult {
-    this.#checkCommand(command, protocol);
-    this.assertUsable("transmitSync", true, true);
-    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
-    return this.#finishTransmit(this.doTransmitSync(command, protocol));
+    return this.#transmit(true, command, protocol) as TransmitResult;
   }
 
-  #finishTransmit(response: number[]): TransmitResult {
-    const sw2 = response.pop()!;
-    const sw1 = response.pop()!;
-    if (this.#observers.length) this.notify("response", [response, sw1, sw2]);
-    if (this.#chain) this.#chain[0].check(response, sw1, sw2);
-    return [response, sw1, sw2];
+  #transmit(blocking: boolean, command: Bytes, protocol?: number): Either<TransmitResult> {
+    this.#checkCommand(command, protocol);
+    this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
+    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
+    return andThen(this.doTransmit(blocking, command, protocol), (response) => {
+      const sw2 = response.pop()!;
+      const sw1 = response.pop()!;
+      if (this.#observers.length) this.notify("response", [response, sw1, sw2]);
+      if (this.#chain) this.#chain[0].check(response, sw1, sw2);
+      return [response, sw1, sw2];
+    });
   }
 
   /**
@@ -231,24 +247,23 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * @param command bytes to send; default none
    */
   async control(controlCode: number, command: Bytes = []): Promise<number[]> {
-    checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
-    checkBytes(command, "command", MAX_APDU_SIZE);
-    this.assertUsable("control", true, false);
-    if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
-    const data = await this.doControl(controlCode, command);
-    if (this.#observers.length) this.notify("response", [data]);
-    return data;
+    return await this.#control(false, controlCode, command);
   }
 
   /** Synchronous {@link control}. */
   controlSync(controlCode: number, command: Bytes = []): number[] {
+    return this.#control(true, controlCode, command) as number[];
+  }
+
+  #control(blocking: boolean, controlCode: number, command: Bytes): Either<number[]> {
     checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
     checkBytes(command, "command", MAX_APDU_SIZE);
-    this.assertUsable("controlSync", true, true);
+    this.assertUsable(blocking ? "controlSync" : "control", true, blocking);
     if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
-    const data = this.doControlSync(controlCode, command);
-    if (this.#observers.length) this.notify("response", [data]);
-    return data;
+    return andThen(this.doControl(blocking, controlCode, command), (data) => {
+      if (this.#observers.length) this.notify("response", [data]);
+      return data;
+    });
   }
 
   /**
@@ -256,18 +271,19 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * `SCARD_ATTR_VENDOR_NAME`. No status-word check applies: an attribute is not an APDU.
    */
   async getAttrib(attribId: number): Promise<number[]> {
-    checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
-    this.assertUsable("getAttrib", true, false);
-    this.notify("attrib", [attribId]);
-    return await this.doGetAttrib(attribId);
+    return await this.#getAttrib(false, attribId);
   }
 
   /** Synchronous {@link getAttrib}. */
   getAttribSync(attribId: number): number[] {
+    return this.#getAttrib(true, attribId) as number[];
+  }
+
+  #getAttrib(blocking: boolean, attribId: number): Either<number[]> {
     checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
-    this.assertUsable("getAttribSync", true, true);
+    this.assertUsable(blocking ? "getAttribSync" : "getAttrib", true, blocking);
     this.notify("attrib", [attribId]);
-    return this.doGetAttribSync(attribId);
+    return this.doGetAttrib(blocking, attribId);
   }
 
   // ----- state -----
@@ -371,21 +387,11 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
       );
     }
     if (protocol === undefined || protocol === null) return;
-    if (protocol !== T0 && protocol !== T1 && protocol !== RAW) {
+    if (!isTransmitProtocol(protocol)) {
       throw new RangeError(
         `protocol must be T0_protocol (1), T1_protocol (2) or RAW_protocol (0x10000), ` +
           `not ${typeof protocol === "number" ? protocol : typeof protocol}`,
       );
     }
-  }
-}
-
-function checkProtocolMask(protocol: unknown, name: string): void {
-  checkInteger(protocol, name, 1, ALL_PROTOCOLS);
-  if (((protocol as number) & ~ALL_PROTOCOLS) !== 0) {
-    throw new RangeError(
-      `${name} must combine T0_protocol (1), T1_protocol (2), T15_protocol (8) and ` +
-        `RAW_protocol (0x10000), not 0x${(protocol as number).toString(16)}`,
-    );
   }
 }

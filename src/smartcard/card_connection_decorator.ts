@@ -4,6 +4,7 @@
  * @module
  */
 
+import { andThen, type Either } from "../pcsc/card_handle.ts";
 import type { Bytes } from "./bytes.ts";
 import { CardConnection } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
@@ -40,56 +41,67 @@ export class CardConnectionDecorator extends CardConnection {
     this.component = component;
   }
 
-  /** Calls are checked by the component. */
+  /** Nothing: the component checks its own calls. */
   protected assertUsable(_what: string, _needsCard: boolean, _blocking: boolean): void {}
-  /** Forwards to the component. */
-  protected doConnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    return this.component.connect(protocol, mode, disposition);
+
+  /** Whether the component is connected. */
+  get connected(): boolean {
+    return this.component.connected;
   }
-  /** Forwards to the component. */
-  protected doConnectSync(protocol?: number, mode?: number, disposition?: number): void {
-    this.component.connectSync(protocol, mode, disposition);
+
+  /** The component's connect or connectSync. */
+  protected doConnect(
+    blocking: boolean,
+    protocol?: number,
+    mode?: number,
+    disposition?: number,
+  ): Either<void> {
+    const c = this.component;
+    return blocking
+      ? c.connectSync(protocol, mode, disposition)
+      : c.connect(protocol, mode, disposition);
   }
-  /** Forwards to the component. */
-  protected doReconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    return this.component.reconnect(protocol, mode, disposition);
+
+  /** The component's reconnect or reconnectSync. */
+  protected doReconnect(
+    blocking: boolean,
+    protocol?: number,
+    mode?: number,
+    disposition?: number,
+  ): Either<void> {
+    const c = this.component;
+    return blocking
+      ? c.reconnectSync(protocol, mode, disposition)
+      : c.reconnect(protocol, mode, disposition);
   }
-  /** Forwards to the component. */
-  protected doReconnectSync(protocol?: number, mode?: number, disposition?: number): void {
-    this.component.reconnectSync(protocol, mode, disposition);
-  }
-  /** Forwards to the component. */
+
+  /** The component's disconnect. */
   protected doDisconnect(): void {
     this.component.disconnect();
   }
-  /** Forwards to the component. */
+
+  /** The component's release. */
   protected doRelease(): void {
     this.component.release();
   }
-  /** Forwards to the component (its observers and error checking run there). */
-  protected doTransmit(command: Bytes, protocol?: number): Promise<number[]> {
-    return this.component.transmit(command, protocol).then(([d, sw1, sw2]) => [...d, sw1, sw2]);
+
+  /** The component's transmit or transmitSync, its result joined back into one response. */
+  protected doTransmit(blocking: boolean, command: Bytes, protocol?: number): Either<number[]> {
+    const c = this.component;
+    const result = blocking ? c.transmitSync(command, protocol) : c.transmit(command, protocol);
+    return andThen(result, ([data, sw1, sw2]) => [...data, sw1, sw2]);
   }
-  /** Forwards to the component. */
-  protected doTransmitSync(command: Bytes, protocol?: number): number[] {
-    const [d, sw1, sw2] = this.component.transmitSync(command, protocol);
-    return [...d, sw1, sw2];
+
+  /** The component's control or controlSync. */
+  protected doControl(blocking: boolean, controlCode: number, command: Bytes): Either<number[]> {
+    const c = this.component;
+    return blocking ? c.controlSync(controlCode, command) : c.control(controlCode, command);
   }
-  /** Forwards to the component. */
-  protected doControl(controlCode: number, command: Bytes): Promise<number[]> {
-    return this.component.control(controlCode, command);
-  }
-  /** Forwards to the component. */
-  protected doControlSync(controlCode: number, command: Bytes): number[] {
-    return this.component.controlSync(controlCode, command);
-  }
-  /** Forwards to the component. */
-  protected doGetAttrib(attribId: number): Promise<number[]> {
-    return this.component.getAttrib(attribId);
-  }
-  /** Forwards to the component. */
-  protected doGetAttribSync(attribId: number): number[] {
-    return this.component.getAttribSync(attribId);
+
+  /** The component's getAttrib or getAttribSync. */
+  protected doGetAttrib(blocking: boolean, attribId: number): Either<number[]> {
+    const c = this.component;
+    return blocking ? c.getAttribSync(attribId) : c.getAttrib(attribId);
   }
 
   /** The component's ATR. */

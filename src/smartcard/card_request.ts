@@ -11,7 +11,7 @@ import { arrived, diffPresence, type Presence, presenceOf } from "./card_presenc
 import { type CardServiceClass, PassThruCardService } from "./card_service.ts";
 import { AnyCardType, CardType } from "./card_type.ts";
 import { CardRequestException, CardRequestTimeoutException } from "./exceptions.ts";
-import { asSmartcardError } from "./pcsc_context.ts";
+import { asSmartcardError } from "./pcsc_failure.ts";
 import { Reader } from "./reader.ts";
 import type { CardService } from "./card_service.ts";
 import { readers as systemReaders } from "./system.ts";

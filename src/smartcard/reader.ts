@@ -4,14 +4,10 @@
  * @module
  */
 
-import {
-  addReaderToGroup,
-  removeReaderFromGroup,
-  supportsReaderGroupChanges,
-} from "../ffi/pcsc.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { InvalidReaderException, SmartcardException } from "./exceptions.ts";
-import { asSmartcardError, PcscContext } from "./pcsc_context.ts";
+import type { Context } from "../pcsc/context.ts";
+import { asSmartcardError, openContext } from "./pcsc_failure.ts";
 import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 
 /**
@@ -52,30 +48,34 @@ export class Reader {
    * with SCARD_E_UNSUPPORTED_FEATURE.
    */
   addtoreadergroup(group: string): void {
-    this.#changeGroup(group, "add", addReaderToGroup);
+    this.#changeGroup(group, "add", (context) => context.addReaderToGroup(this.name, group));
   }
 
   /** Removes the reader from a reader group (SCardRemoveReaderFromGroup); see addtoreadergroup. */
   removefromreadergroup(group: string): void {
-    this.#changeGroup(group, "remove", removeReaderFromGroup);
+    this.#changeGroup(
+      group,
+      "remove",
+      (context) => context.removeReaderFromGroup(this.name, group),
+    );
   }
 
   #changeGroup(
     group: string,
     verb: string,
-    change: typeof addReaderToGroup,
+    change: (context: Context) => void,
   ): void {
     if (typeof group !== "string" || group.length === 0 || group.includes("\0")) {
       throw new TypeError("group must be a non-empty string without NUL");
     }
     const message = `Unable to ${verb} reader ${this.name} ${verb === "add" ? "to" : "from"} ` +
-      `group ${group}` +
-      (supportsReaderGroupChanges() ? "" : " (reader groups are read-only here)");
-    using context = PcscContext.establish();
+      `group ${group}`;
+    using context = openContext();
     try {
-      change(context.handle, this.name, group);
+      change(context);
     } catch (error) {
-      throw asSmartcardError(error, message, SmartcardException);
+      const readOnly = context.canChangeGroups ? "" : " (reader groups are read-only here)";
+      throw asSmartcardError(error, message + readOnly, SmartcardException);
     }
   }
 

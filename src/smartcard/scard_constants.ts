@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ctlCode, SCARD_PROTOCOL_RAW as RAW } from "../ffi/pcsc.ts";
+import { ctlCode, SCARD_PROTOCOL_RAW as RAW } from "../pcsc/constants.ts";
 import { checkInteger } from "./bytes.ts";
 
 export {
@@ -24,7 +24,7 @@ export {
   SCARD_SHARE_EXCLUSIVE,
   SCARD_SHARE_SHARED,
   SCARD_UNPOWER_CARD,
-} from "../ffi/constants.ts";
+} from "../pcsc/constants.ts";
 
 /** SCARD_PROTOCOL_RAW on this platform (4 on pcsc-lite and macOS, 0x10000 on Windows). */
 export const SCARD_PROTOCOL_RAW: number = RAW;

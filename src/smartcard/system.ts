@@ -4,10 +4,14 @@
  * @module
  */
 
-import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
-import { listReaderGroups, listReaders, SERVICE_STOPS_WITHOUT_READERS } from "../ffi/pcsc.ts";
+import {
+  SCARD_E_NO_SERVICE,
+  SCARD_E_SERVICE_STOPPED,
+  SERVICE_STOPS_WITHOUT_READERS,
+} from "../pcsc/constants.ts";
+import type { Context } from "../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
-import { asSmartcardError, PcscContext } from "./pcsc_context.ts";
+import { asSmartcardError, openContext } from "./pcsc_failure.ts";
 import { Reader } from "./reader.ts";
 
 /**
@@ -31,9 +35,9 @@ export function readers(groups?: string | string[]): Reader[] {
       throw new TypeError("groups must be a group name or an array of non-empty group names");
     }
   }
-  let context: PcscContext;
+  let context: Context;
   try {
-    context = PcscContext.establish();
+    context = openContext();
   } catch (error) {
     // Windows and macOS stop their service while no reader is attached
     const stopped = error instanceof SmartcardException &&
@@ -43,7 +47,7 @@ export function readers(groups?: string | string[]): Reader[] {
   }
   using _context = context;
   try {
-    return listReaders(context.handle, groupList).map((name) => new Reader(name));
+    return context.listReaders(groupList).map((name) => new Reader(name));
   } catch (error) {
     throw asSmartcardError(error, "Failed to list readers", SmartcardException);
   }
@@ -59,9 +63,9 @@ export function readers(groups?: string | string[]): Reader[] {
  * ```
  */
 export function readergroups(): string[] {
-  using context = PcscContext.establish();
+  using context = openContext();
   try {
-    return listReaderGroups(context.handle);
+    return context.listReaderGroups();
   } catch (error) {
     throw asSmartcardError(error, "Failed to list reader groups", SmartcardException);
   }

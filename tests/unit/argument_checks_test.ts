@@ -1,6 +1,7 @@
 // Arguments refused before any native call: short commands, and how values are described.
 import assert from "node:assert/strict";
 import { type Bytes, CardConnection, Reader, toBytes } from "../../mod.ts";
+import type { Either } from "../../src/pcsc/card_handle.ts";
 
 /** A connection with no native side: it records every call that would reach one. */
 class RecordingConnection extends CardConnection {
@@ -10,19 +11,19 @@ class RecordingConnection extends CardConnection {
     super(new Reader("Reader A"));
   }
 
-  protected doConnect(): Promise<void> {
-    this.calls.push("doConnect");
-    return Promise.resolve();
+  // the calls as the blocking/non-blocking pairs they were before the hooks took `blocking`
+  #record(blocking: boolean, hook: string, detail = ""): void {
+    this.calls.push(`${hook}${blocking ? "Sync" : ""}${detail}`);
   }
-  protected doConnectSync(): void {
-    this.calls.push("doConnectSync");
+
+  get connected(): boolean {
+    return true;
   }
-  protected doReconnect(): Promise<void> {
-    this.calls.push("doReconnect");
-    return Promise.resolve();
+  protected doConnect(blocking: boolean): Either<void> {
+    this.#record(blocking, "doConnect");
   }
-  protected doReconnectSync(): void {
-    this.calls.push("doReconnectSync");
+  protected doReconnect(blocking: boolean): Either<void> {
+    this.#record(blocking, "doReconnect");
   }
   protected doDisconnect(): void {
     this.calls.push("doDisconnect");
@@ -30,28 +31,16 @@ class RecordingConnection extends CardConnection {
   protected doRelease(): void {
     this.calls.push("doRelease");
   }
-  protected doTransmit(command: Bytes): Promise<number[]> {
-    this.calls.push(`doTransmit ${command.length}`);
-    return Promise.resolve([0x90, 0x00]);
+  protected doTransmit(blocking: boolean, command: Bytes): Either<number[]> {
+    this.#record(blocking, "doTransmit", ` ${command.length}`);
+    return blocking ? [0x90, 0x00] : Promise.resolve([0x90, 0x00]);
   }
-  protected doTransmitSync(command: Bytes): number[] {
-    this.calls.push(`doTransmitSync ${command.length}`);
-    return [0x90, 0x00];
-  }
-  protected doControl(): Promise<number[]> {
-    this.calls.push("doControl");
-    return Promise.resolve([]);
-  }
-  protected doControlSync(): number[] {
-    this.calls.push("doControlSync");
+  protected doControl(blocking: boolean): Either<number[]> {
+    this.#record(blocking, "doControl");
     return [];
   }
-  protected doGetAttrib(): Promise<number[]> {
-    this.calls.push("doGetAttrib");
-    return Promise.resolve([]);
-  }
-  protected doGetAttribSync(): number[] {
-    this.calls.push("doGetAttribSync");
+  protected doGetAttrib(blocking: boolean): Either<number[]> {
+    this.#record(blocking, "doGetAttrib");
     return [];
   }
   protected assertUsable(what: string): void {

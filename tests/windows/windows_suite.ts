@@ -29,6 +29,7 @@ import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
 import * as pcsc from "../../src/ffi/pcsc.ts";
+import type { Connected } from "../../src/ffi/pcsc.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../support/library.ts";
@@ -409,7 +410,7 @@ wineCannot(
     await cardPresent(READER0);
     const context = pcsc.establishContext(SCARD_SCOPE_USER);
     try {
-      const { handle } = pcsc.connect(context, READER0, SCARD_SHARE_SHARED, T1);
+      const { handle } = pcsc.connect(true, context, READER0, SCARD_SHARE_SHARED, T1) as Connected;
       const status = pcsc.status(handle);
       pcsc.disconnect(handle, 0);
       // the ordinal SCARD_SPECIFIC = 6 is reported as the state bit 1 << 6
@@ -426,7 +427,13 @@ onStack("SCardStatusA gives the reader's name and the card's ATR", async () => {
   await cardPresent(READER0);
   const context = pcsc.establishContext(SCARD_SCOPE_USER);
   try {
-    const { handle, protocol } = pcsc.connect(context, READER0, SCARD_SHARE_SHARED, T0 | T1);
+    const { handle, protocol } = pcsc.connect(
+      true,
+      context,
+      READER0,
+      SCARD_SHARE_SHARED,
+      T0 | T1,
+    ) as Connected;
     assert.equal(protocol, T1);
     const status = pcsc.status(handle);
     pcsc.disconnect(handle, 0);

@@ -1,0 +1,30 @@
+/**
+ * One definition per operation, blocking or not: a call made with a blocking native function
+ * gives its value, the same call on Deno's blocking pool gives a promise of it, and the code
+ * around it is written once for both.
+ *
+ * @module
+ */
+
+/** What a call gives: the value itself when it blocked, a promise of it otherwise. */
+export type Either<T> = T | Promise<T>;
+
+/** `then` applied to the value now, or once the promise has resolved. */
+export function andThen<T, U>(value: Either<T>, then: (value: T) => U): Either<U> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+/** Runs `run`; whatever it throws, now or as a rejection, is replaced by `fail(error)`. */
+export function guarded<T>(run: () => Either<T>, fail: (error: unknown) => unknown): Either<T> {
+  let value: Either<T>;
+  try {
+    value = run();
+  } catch (error) {
+    throw fail(error);
+  }
+  return value instanceof Promise
+    ? value.catch((error) => {
+      throw fail(error);
+    })
+    : value;
+}

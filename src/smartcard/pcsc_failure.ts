@@ -1,0 +1,40 @@
+/**
+ * A failed PC/SC call as one of pyscard's exceptions.
+ *
+ * @module
+ */
+
+import { Context, PcscError } from "../pcsc/context.ts";
+import { SmartcardException } from "./exceptions.ts";
+
+/** The class of error a failed PC/SC call is reported as. */
+export type ExceptionClass = new (
+  message: string,
+  hresult: number,
+  options?: ErrorOptions,
+) => SmartcardException;
+
+/**
+ * Turns a failed PC/SC call into a `Kind` with the return code as hresult, keeping the
+ * original as `cause` and appending what the platform says that code means there (see
+ * `PcscError.hint`); anything else (a programming error, a missing library) is left as is.
+ */
+export function asSmartcardError(
+  error: unknown,
+  message: string,
+  Kind: ExceptionClass,
+): unknown {
+  if (!(error instanceof PcscError)) return error;
+  const converted = new Kind(message, error.code, { cause: error });
+  if (error.hint !== null) converted.message += ` ${error.hint}`;
+  return converted;
+}
+
+/** A context of the system's PC/SC service; a failure is thrown as `Kind`. */
+export function openContext(Kind: ExceptionClass = SmartcardException): Context {
+  try {
+    return Context.establish();
+  } catch (error) {
+    throw asSmartcardError(error, "Failed to establish context", Kind);
+  }
+}
