@@ -1,6 +1,7 @@
 /**
  * How much the library adds to one APDU: µs per APDU of `transmitSync`, of
- * `transmit` (awaited in a loop) and of a plain C loop over the same
+ * `transmit` (awaited in a loop), of a bare nonblocking SCardTransmit loop (the floor of
+ * any promise-returning binding, `bare_transmit.ts`) and of a plain C loop over the same
  * libpcsclite, pcscd, vpcd reader and virtual card.
  *
  * ```sh
@@ -34,6 +35,7 @@ import { cardPresent } from "../tests/support/presence.ts";
 import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
 import type { PcscStack } from "../tests/support/stack.ts";
 import type { VirtualCard } from "../tests/support/virtual_card.ts";
+import { BareTransmit } from "./bare_transmit.ts";
 import { buildCLoop, CLoop } from "./c_loop.ts";
 
 /** One response size under test. */
@@ -53,8 +55,8 @@ const CASES: readonly Case[] = [
   },
 ];
 
-type Variant = "C" | "transmitSync" | "transmit";
-const VARIANTS: readonly Variant[] = ["C", "transmitSync", "transmit"];
+type Variant = "C" | "transmitSync" | "bare async" | "transmit";
+const VARIANTS: readonly Variant[] = ["C", "transmitSync", "bare async", "transmit"];
 const TARGETS: Partial<Record<Variant, number>> = { transmitSync: 1.05, transmit: 1.25 };
 
 /** Time per variant and size before anything is timed: JIT, pcscd's threads, caches. */
@@ -181,6 +183,7 @@ async function measure(
     const warmup = Math.max(MIN_COUNT, Math.round(WARMUP_MS * 1000 / perApdu));
     syncLoop(connection, c, warmup);
     await asyncLoop(connection, c, warmup);
+    await bareRun(reader, c, warmup, warmup);
     if (cLoop !== undefined) await cRun(cLoop, c, 1, warmup);
     const settled = syncLoop(connection, c, warmup);
     counts.set(c, Math.max(MIN_COUNT, Math.round(options.runMs * 1000 / settled)));
@@ -204,6 +207,8 @@ async function measure(
         let us: number;
         if (variant === "C") {
           us = await cRun(cLoop!, c, count, RUN_WARMUP);
+        } else if (variant === "bare async") {
+          us = await bareRun(reader, c, RUN_WARMUP, count);
         } else if (variant === "transmitSync") {
           syncLoop(connection, c, RUN_WARMUP);
           us = syncLoop(connection, c, count);
@@ -250,6 +255,16 @@ async function asyncLoop(connection: CardConnection, c: Case, count: number): Pr
     if ((await connection.transmit(apdu))[1] !== 0x90) throw new Error(`${c.label}: SW1 not 90`);
   }
   return (performance.now() - start) * 1000 / count;
+}
+
+/**
+ * µs per APDU of the bare loop, on a handle connected for this run only: a second handle left
+ * open on the reader was seen to slow the other variants' APDUs by ~10 µs.
+ */
+async function bareRun(reader: string, c: Case, warmup: number, count: number): Promise<number> {
+  using bare = new BareTransmit(reader);
+  await bare.loop(c.apdu, warmup);
+  return await bare.loop(c.apdu, count);
 }
 
 function cRun(cLoop: CLoop, c: Case, count: number, warmup: number): Promise<number> {
@@ -305,6 +320,14 @@ function printTable(results: Results, withC: boolean): void {
   console.log(line(header));
   console.log(line(header.map((_, i) => "-".repeat(widths[i]))));
   for (const row of rows) console.log(line(row));
+  // transmit's own cost: what it adds to the bare nonblocking call, in the same run
+  for (const [c, byVariant] of results) {
+    const bare = byVariant.get("bare async");
+    const ours = byVariant.get("transmit");
+    if (!bare?.length || !ours?.length) continue;
+    const extra = median(ours) - median(bare);
+    console.log(`${c.label}: transmit - bare async = ${extra.toFixed(1)} µs (target ≤ 2 µs)`);
+  }
 }
 
 /**
