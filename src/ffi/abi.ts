@@ -232,7 +232,7 @@ export const WINDOWS_ABI: Abi = {
 };
 
 /** The description for `os`, or null where PC/SC is not known (the BSDs use pcsc-lite). */
-export function abiFor(os: string): Abi | null {
+function abiFor(os: string): Abi | null {
   switch (os) {
     case "windows":
       return WINDOWS_ABI;

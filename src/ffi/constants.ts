@@ -8,8 +8,6 @@
 
 /** SCardEstablishContext scopes. */
 export const SCARD_SCOPE_USER = 0x0000;
-/** SCARD_SCOPE_TERMINAL. */
-export const SCARD_SCOPE_TERMINAL = 0x0001;
 /** SCARD_SCOPE_SYSTEM. */
 export const SCARD_SCOPE_SYSTEM = 0x0002;
 

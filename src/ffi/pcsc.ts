@@ -451,9 +451,6 @@ export function ctlCode(code: number): number {
 /** Whether SCARD_E_NO_SERVICE here means that no reader is attached (Windows, macOS). */
 export const SERVICE_STOPS_WITHOUT_READERS: boolean = abi.serviceStopsWithoutReaders;
 
-/** How many reader states one SCardGetStatusChange takes on this platform. */
-export const MAX_WAIT_STATES: number = abi.maxWaitStates;
-
 /** SCARD_PROTOCOL_RAW on this platform. */
 export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;
 

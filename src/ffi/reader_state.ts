@@ -104,14 +104,6 @@ export class ReaderStateArray {
   readerPointer(i: number): bigint {
     return readPointer(this.#view, this.#base(i) + this.#abi.readerState.szReader);
   }
-
-  /**
-   * Copies every dwEventState into dwCurrentState, the whole value: Windows returns at once
-   * forever when the event counter in the high 16 bits is not handed back.
-   */
-  acknowledge(): void {
-    for (let i = 0; i < this.readers.length; i++) this.setCurrentState(i, this.eventState(i));
-  }
 }
 
 function addressOf(bytes: Uint8Array): number | bigint {

@@ -66,6 +66,8 @@ export interface ScriptedCall {
   readonly context?: number;
   readonly timeoutMs?: number;
   readonly readers?: readonly string[];
+  /** dwCurrentState of each reader state, as handed in */
+  readonly currentStates?: readonly number[];
 }
 
 /** See the module comment. */
@@ -207,7 +209,14 @@ export class ScriptedPcsc implements NativePcsc {
     states: ReaderStateArray,
   ): Promise<number> {
     const context = handle as unknown as number;
-    this.calls.push({ call: "SCardGetStatusChange", context, timeoutMs, readers: states.readers });
+    const currentStates = states.readers.map((_, i) => states.currentState(i));
+    this.calls.push({
+      call: "SCardGetStatusChange",
+      context,
+      timeoutMs,
+      readers: states.readers,
+      currentStates,
+    });
     try {
       this.#checkContext("SCardGetStatusChange", handle);
     } catch (error) {

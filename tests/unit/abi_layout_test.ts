@@ -110,13 +110,6 @@ for (const [platform, x] of Object.entries(PLATFORMS)) {
     assert.ok(rgbAtr + x.atrBytes <= x.stride);
   });
 
-  Deno.test(`${platform}: acknowledge copies the whole dwEventState, event count included`, () => {
-    const states = new ReaderStateArray(abi, ["A"], () => 1);
-    states.setEventState(0, 0x0005_0022);
-    states.acknowledge();
-    assert.equal(states.currentState(0), 0x0005_0022);
-  });
-
   Deno.test(`${platform}: an ATR longer than the field is refused`, () => {
     const states = new ReaderStateArray(abi, ["A"], () => 1);
     assert.throws(() => states.setAtr(0, new Array(x.atrBytes + 1).fill(0)), RangeError);

@@ -34,9 +34,19 @@ Deno.test("a look reports every reader and its card; a wait returns on the next 
   await sleep(20);
   assert.equal(pcsc.pendingWaits, 1);
   pcsc.insert(A, ATR);
-  assert.deepEqual(readersOf(await pending), [[A, true], [B, true]]);
+  const outcome = await pending;
+  assert.deepEqual(readersOf(outcome), [[A, true], [B, true]]);
   // with PnP, the wait is one native call for the whole time-out, the PnP reader included
   assert.deepEqual(waitsOf(pcsc).at(-1)?.readers, [A, B, PNP_NOTIFICATION]);
+  // the next wait hands back each whole event state, event count included: Windows returns at
+  // once forever when the count is left out
+  const next = watch.wait(null, soon(50));
+  assert.deepEqual(await next, { kind: "timeout" });
+  const handedIn = waitsOf(pcsc).at(-1)!.currentStates!;
+  if (outcome.kind === "changed") {
+    assert.deepEqual(handedIn.slice(0, 2), outcome.readers.map((r) => r.state));
+    assert.equal(handedIn[0] >>> 16, 1, "reader A's one insertion is counted");
+  }
 });
 
 Deno.test("a wait with nothing changing ends at its deadline as a time-out", async () => {
