@@ -7,16 +7,19 @@
  */
 
 /** What a call gives: the value itself when it blocked, a promise of it otherwise. */
-export type Either<T> = T | Promise<T>;
+export type SyncOrAsync<T> = T | Promise<T>;
 
 /** `then` applied to the value now, or once the promise has resolved. */
-export function andThen<T, U>(value: Either<T>, then: (value: T) => U): Either<U> {
+export function andThen<T, U>(value: SyncOrAsync<T>, then: (value: T) => U): SyncOrAsync<U> {
   return value instanceof Promise ? value.then(then) : then(value);
 }
 
 /** Runs `run`; whatever it throws, now or as a rejection, is replaced by `fail(error)`. */
-export function guarded<T>(run: () => Either<T>, fail: (error: unknown) => unknown): Either<T> {
-  let value: Either<T>;
+export function guarded<T>(
+  run: () => SyncOrAsync<T>,
+  fail: (error: unknown) => unknown,
+): SyncOrAsync<T> {
+  let value: SyncOrAsync<T>;
   try {
     value = run();
   } catch (error) {

@@ -30,7 +30,7 @@ import {
   status,
   supportsReaderGroupChanges,
 } from "./pcsc.ts";
-import type { Either } from "./either.ts";
+import type { SyncOrAsync } from "./either.ts";
 import type { ReaderStateArray } from "./reader_state.ts";
 
 /**
@@ -74,7 +74,7 @@ export interface NativePcsc {
     reader: string,
     share: number,
     protocols: number,
-  ): Either<Connected>;
+  ): SyncOrAsync<Connected>;
   /** SCardReconnect, blocking or on the blocking pool; the active protocol. */
   reconnect(
     blocking: boolean,
@@ -82,11 +82,11 @@ export interface NativePcsc {
     share: number,
     protocols: number,
     init: number,
-  ): Either<number>;
+  ): SyncOrAsync<number>;
   /** SCardDisconnect. */
   disconnect(card: CardHandle, disposition: number): void;
   /** SCardBeginTransaction, blocking or on the blocking pool. */
-  beginTransaction(blocking: boolean, card: CardHandle): Either<void>;
+  beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsync<void>;
   /** SCardEndTransaction. */
   endTransaction(card: CardHandle, disposition: number): void;
   /** SCardStatus. */

@@ -16,7 +16,7 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
-import { andThen, type Either } from "./either.ts";
+import { andThen, type SyncOrAsync } from "./either.ts";
 import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
@@ -200,7 +200,7 @@ export function connect(
   reader: string,
   share: number,
   protocols: number,
-): Either<Connected> {
+): SyncOrAsync<Connected> {
   const handle = newHandleCell();
   const protocol = new UintCell(abi.dword.size);
   const s = sym();
@@ -225,7 +225,7 @@ export function reconnect(
   share: number,
   protocols: number,
   initialization: number,
-): Either<number> {
+): SyncOrAsync<number> {
   const protocol = new UintCell(abi.dword.size);
   const s = sym();
   const rv = (blocking ? s.SCardReconnect : s.SCardReconnectAsync)(
@@ -250,7 +250,7 @@ export function disconnect(card: CardHandle, disposition: number): void {
  * SCardBeginTransaction: waits while another handle holds a transaction, blocking the thread
  * or on the blocking pool.
  */
-export function beginTransaction(blocking: boolean, card: CardHandle): Either<void> {
+export function beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsync<void> {
   const s = sym();
   const rv = (blocking ? s.SCardBeginTransaction : s.SCardBeginTransactionAsync)(raw(card));
   return andThen(rv, (rv) => check("SCardBeginTransaction", rv));
@@ -366,7 +366,7 @@ export class Exchange {
     protocol: number,
     command: Uint8Array,
     length: number,
-  ): Either<number> {
+  ): SyncOrAsync<number> {
     this.#length.value = this.receive.length;
     const s = sym();
     const rv = (blocking ? s.SCardTransmit : s.SCardTransmitAsync)(
@@ -388,7 +388,7 @@ export class Exchange {
     code: number,
     command: Uint8Array,
     length: number,
-  ): Either<number> {
+  ): SyncOrAsync<number> {
     const s = sym();
     const rv = (blocking ? s.SCardControl : s.SCardControlAsync)(
       raw(card),
@@ -406,20 +406,20 @@ export class Exchange {
    * SCardGetAttrib, blocking or on the blocking pool; gives the attribute's length in
    * {@link receive}.
    */
-  getAttrib(blocking: boolean, card: CardHandle, attribute: number): Either<number> {
+  getAttrib(blocking: boolean, card: CardHandle, attribute: number): SyncOrAsync<number> {
     const s = sym();
     const call = blocking ? s.SCardGetAttrib : s.SCardGetAttribAsync;
-    const attempt = (capacities: readonly number[]): Either<number> => {
+    const attempt = (capacities: readonly number[]): SyncOrAsync<number> => {
       this.#length.value = capacities[0];
       const rv = call(raw(card), attribute, this.receive, this.#length.bytes);
       // a second attempt of the async form gives a promise, which the first one's adopts
-      return andThen(rv, (rv): Either<number> => {
+      return andThen(rv, (rv): SyncOrAsync<number> => {
         if (capacities.length > 1 && refusedAsTooLarge(rv, capacities[0])) {
           return attempt(capacities.slice(1));
         }
         check("SCardGetAttrib", rv);
         return this.#length.value;
-      }) as Either<number>;
+      }) as SyncOrAsync<number>;
     };
     return attempt(ATTRIBUTE_CAPACITIES);
   }

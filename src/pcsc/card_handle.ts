@@ -5,13 +5,13 @@
  */
 
 import { MAX_APDU_SIZE } from "../ffi/constants.ts";
-import { andThen, type Either } from "../ffi/either.ts";
+import { andThen, type SyncOrAsync } from "../ffi/either.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { type CardHandle as NativeCard, type Exchange, PcscError } from "../ffi/pcsc.ts";
 import { Context } from "./context.ts";
 
 // the layers above write their operations once with these too
-export { andThen, type Either, guarded } from "../ffi/either.ts";
+export { andThen, guarded, type SyncOrAsync } from "../ffi/either.ts";
 
 /** Why a card handle refused a call before PC/SC saw it. */
 export type Refusal = "released" | "busy" | "not connected" | "connected";
@@ -91,7 +91,7 @@ export class CardHandle implements Disposable {
     share: number,
     protocols: number,
     disposition: number,
-  ): Either<number> {
+  ): SyncOrAsync<number> {
     return this.#run(blocking, false, () =>
       andThen(
         this.#native.connect(blocking, this.#context.handle, reader, share, protocols),
@@ -104,7 +104,12 @@ export class CardHandle implements Disposable {
   }
 
   /** SCardReconnect; gives the active protocol. `init` is also the disposition from now on. */
-  reconnect(blocking: boolean, share: number, protocols: number, init: number): Either<number> {
+  reconnect(
+    blocking: boolean,
+    share: number,
+    protocols: number,
+    init: number,
+  ): SyncOrAsync<number> {
     return this.#run(
       blocking,
       true,
@@ -117,7 +122,7 @@ export class CardHandle implements Disposable {
   }
 
   /** SCardTransmit; gives the whole response, SW1 SW2 included. */
-  transmit(blocking: boolean, protocol: number, command: ArrayLike<number>): Either<number[]> {
+  transmit(blocking: boolean, protocol: number, command: ArrayLike<number>): SyncOrAsync<number[]> {
     // a queued command is copied now: the caller may change its array before it runs
     const apdu = blocking && command instanceof Uint8Array
       ? command
@@ -132,7 +137,7 @@ export class CardHandle implements Disposable {
   }
 
   /** SCardControl; gives the reader's answer. */
-  control(blocking: boolean, code: number, command: ArrayLike<number>): Either<number[]> {
+  control(blocking: boolean, code: number, command: ArrayLike<number>): SyncOrAsync<number[]> {
     const bytes = blocking && command instanceof Uint8Array
       ? command
       : this.#stage(blocking, command);
@@ -146,7 +151,7 @@ export class CardHandle implements Disposable {
   }
 
   /** SCardGetAttrib; gives the attribute's bytes. */
-  getAttrib(blocking: boolean, attribute: number): Either<number[]> {
+  getAttrib(blocking: boolean, attribute: number): SyncOrAsync<number[]> {
     return this.#run(blocking, true, (card) => {
       const ex = this.#buffers;
       return andThen(ex.getAttrib(blocking, card, attribute), (n) => bytesOf(ex.receive, n));
@@ -154,12 +159,12 @@ export class CardHandle implements Disposable {
   }
 
   /** SCardBeginTransaction: waits while another handle holds a transaction. */
-  beginTransaction(blocking: boolean): Either<void> {
+  beginTransaction(blocking: boolean): SyncOrAsync<void> {
     return this.#run(blocking, true, (card) => this.#native.beginTransaction(blocking, card));
   }
 
   /** SCardEndTransaction with `disposition`, after the calls queued before it. */
-  endTransaction(blocking: boolean, disposition: number): Either<void> {
+  endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     return this.#run(blocking, true, (card) => this.#native.endTransaction(card, disposition));
   }
 
@@ -197,8 +202,12 @@ export class CardHandle implements Disposable {
    * must not be connected yet; true: it must be. A call still queued when the handle is
    * released fails without reaching PC/SC.
    */
-  #run<T>(blocking: boolean, card: boolean, op: (card: NativeCard) => Either<T>): Either<T> {
-    const start = (): Either<T> => {
+  #run<T>(
+    blocking: boolean,
+    card: boolean,
+    op: (card: NativeCard) => SyncOrAsync<T>,
+  ): SyncOrAsync<T> {
+    const start = (): SyncOrAsync<T> => {
       if (this.#released) throw new CardHandleRefusal("released");
       const handle = this.#connection.card;
       if (card && handle === null) throw new CardHandleRefusal("not connected");

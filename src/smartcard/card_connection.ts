@@ -5,7 +5,7 @@
  * @module
  */
 
-import { andThen, type Either } from "../pcsc/card_handle.ts";
+import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
 import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
 import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
@@ -80,14 +80,14 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void>;
+  ): SyncOrAsync<void>;
   /** Re-opens the connection. */
   protected abstract doReconnect(
     blocking: boolean,
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void>;
+  ): SyncOrAsync<void>;
   /** Closes the connection (observers are told already). */
   protected abstract doDisconnect(): void;
   /** Frees everything (observers are told already); runs once. */
@@ -97,15 +97,15 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     blocking: boolean,
     command: Bytes,
     protocol: number | undefined,
-  ): Either<number[]>;
+  ): SyncOrAsync<number[]>;
   /** Sends a control command to the reader. */
   protected abstract doControl(
     blocking: boolean,
     controlCode: number,
     command: Bytes,
-  ): Either<number[]>;
+  ): SyncOrAsync<number[]>;
   /** Reads a reader attribute. */
-  protected abstract doGetAttrib(blocking: boolean, attribId: number): Either<number[]>;
+  protected abstract doGetAttrib(blocking: boolean, attribId: number): SyncOrAsync<number[]>;
   /**
    * Checks, before any native call, that a call may run now: not released, a card when it
    * needs one, and for a `blocking` (synchronous native) call, no promise call pending.
@@ -224,7 +224,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     return this.#transmit(true, command, protocol) as TransmitResult;
   }
 
-  #transmit(blocking: boolean, command: Bytes, protocol?: number): Either<TransmitResult> {
+  #transmit(blocking: boolean, command: Bytes, protocol?: number): SyncOrAsync<TransmitResult> {
     this.#checkCommand(command, protocol);
     this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
     if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
@@ -255,7 +255,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     return this.#control(true, controlCode, command) as number[];
   }
 
-  #control(blocking: boolean, controlCode: number, command: Bytes): Either<number[]> {
+  #control(blocking: boolean, controlCode: number, command: Bytes): SyncOrAsync<number[]> {
     checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
     checkBytes(command, "command", MAX_APDU_SIZE);
     this.assertUsable(blocking ? "controlSync" : "control", true, blocking);
@@ -279,7 +279,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     return this.#getAttrib(true, attribId) as number[];
   }
 
-  #getAttrib(blocking: boolean, attribId: number): Either<number[]> {
+  #getAttrib(blocking: boolean, attribId: number): SyncOrAsync<number[]> {
     checkInteger(attribId, "attribId", 0, 0xFFFFFFFF);
     this.assertUsable(blocking ? "getAttribSync" : "getAttrib", true, blocking);
     this.notify("attrib", [attribId]);

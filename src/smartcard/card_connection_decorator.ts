@@ -4,7 +4,7 @@
  * @module
  */
 
-import { andThen, type Either } from "../pcsc/card_handle.ts";
+import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
 import type { Bytes } from "./bytes.ts";
 import { CardConnection } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
@@ -55,7 +55,7 @@ export class CardConnectionDecorator extends CardConnection {
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void> {
+  ): SyncOrAsync<void> {
     const c = this.component;
     return blocking
       ? c.connectSync(protocol, mode, disposition)
@@ -68,7 +68,7 @@ export class CardConnectionDecorator extends CardConnection {
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void> {
+  ): SyncOrAsync<void> {
     const c = this.component;
     return blocking
       ? c.reconnectSync(protocol, mode, disposition)
@@ -86,20 +86,28 @@ export class CardConnectionDecorator extends CardConnection {
   }
 
   /** The component's transmit or transmitSync, its result joined back into one response. */
-  protected doTransmit(blocking: boolean, command: Bytes, protocol?: number): Either<number[]> {
+  protected doTransmit(
+    blocking: boolean,
+    command: Bytes,
+    protocol?: number,
+  ): SyncOrAsync<number[]> {
     const c = this.component;
     const result = blocking ? c.transmitSync(command, protocol) : c.transmit(command, protocol);
     return andThen(result, ([data, sw1, sw2]) => [...data, sw1, sw2]);
   }
 
   /** The component's control or controlSync. */
-  protected doControl(blocking: boolean, controlCode: number, command: Bytes): Either<number[]> {
+  protected doControl(
+    blocking: boolean,
+    controlCode: number,
+    command: Bytes,
+  ): SyncOrAsync<number[]> {
     const c = this.component;
     return blocking ? c.controlSync(controlCode, command) : c.control(controlCode, command);
   }
 
   /** The component's getAttrib or getAttribSync. */
-  protected doGetAttrib(blocking: boolean, attribId: number): Either<number[]> {
+  protected doGetAttrib(blocking: boolean, attribId: number): SyncOrAsync<number[]> {
     const c = this.component;
     return blocking ? c.getAttribSync(attribId) : c.getAttrib(attribId);
   }

@@ -8,8 +8,8 @@ import {
   andThen,
   CardHandle,
   CardHandleRefusal,
-  type Either,
   guarded,
+  type SyncOrAsync,
 } from "../pcsc/card_handle.ts";
 import {
   SCARD_E_NO_SMARTCARD,
@@ -80,7 +80,7 @@ export class PCSCCardConnection extends CardConnection {
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void> {
+  ): SyncOrAsync<void> {
     const mask = toPcscMask(protocol ?? this.getProtocol());
     return this.#call("connect", () =>
       andThen(
@@ -101,7 +101,7 @@ export class PCSCCardConnection extends CardConnection {
     protocol?: number,
     mode?: number,
     disposition?: number,
-  ): Either<void> {
+  ): SyncOrAsync<void> {
     const mask = toPcscMask(protocol ?? this.getProtocol());
     const init = disposition ?? SCARD_RESET_CARD;
     return this.#call("reconnect", () =>
@@ -137,7 +137,7 @@ export class PCSCCardConnection extends CardConnection {
     blocking: boolean,
     command: Bytes,
     protocol: number | undefined,
-  ): Either<number[]> {
+  ): SyncOrAsync<number[]> {
     const p = protocol ?? this.getProtocol();
     if (!isTransmitProtocol(p)) {
       throw new CardConnectionException(
@@ -159,7 +159,11 @@ export class PCSCCardConnection extends CardConnection {
   }
 
   /** SCardControl. */
-  protected doControl(blocking: boolean, controlCode: number, command: Bytes): Either<number[]> {
+  protected doControl(
+    blocking: boolean,
+    controlCode: number,
+    command: Bytes,
+  ): SyncOrAsync<number[]> {
     const code = `0x${controlCode.toString(16).toUpperCase()}`;
     return this.#call(
       "control",
@@ -169,7 +173,7 @@ export class PCSCCardConnection extends CardConnection {
   }
 
   /** SCardGetAttrib. */
-  protected doGetAttrib(blocking: boolean, attribId: number): Either<number[]> {
+  protected doGetAttrib(blocking: boolean, attribId: number): SyncOrAsync<number[]> {
     const id = `0x${attribId.toString(16).toUpperCase().padStart(8, "0")}`;
     return this.#call(
       "getAttrib",
@@ -193,7 +197,7 @@ export class PCSCCardConnection extends CardConnection {
     this.#beginTransaction(true);
   }
 
-  #beginTransaction(blocking: boolean): Either<void> {
+  #beginTransaction(blocking: boolean): SyncOrAsync<void> {
     this.assertUsable(blocking ? "beginTransactionSync" : "beginTransaction", true, blocking);
     return this.#call(
       "beginTransaction",
@@ -212,7 +216,7 @@ export class PCSCCardConnection extends CardConnection {
     this.#endTransaction(true, disposition);
   }
 
-  #endTransaction(blocking: boolean, disposition: number): Either<void> {
+  #endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     this.assertUsable(blocking ? "endTransactionSync" : "endTransaction", true, blocking);
     return this.#call(
       "endTransaction",
@@ -225,7 +229,11 @@ export class PCSCCardConnection extends CardConnection {
    * Runs a call of the handle, turning its refusals and PC/SC failures into the framework's
    * exceptions (`what` names the call in a refusal; `fail` words a PC/SC failure).
    */
-  #call<T>(what: string, run: () => Either<T>, fail: (error: unknown) => unknown): Either<T> {
+  #call<T>(
+    what: string,
+    run: () => SyncOrAsync<T>,
+    fail: (error: unknown) => unknown,
+  ): SyncOrAsync<T> {
     return guarded(run, (error) => {
       if (!(error instanceof CardHandleRefusal)) return fail(error);
       switch (error.reason) {

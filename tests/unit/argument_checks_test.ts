@@ -1,7 +1,7 @@
 // Arguments refused before any native call: short commands, and how values are described.
 import assert from "node:assert/strict";
 import { type Bytes, CardConnection, Reader, toBytes } from "../../mod.ts";
-import type { Either } from "../../src/pcsc/card_handle.ts";
+import type { SyncOrAsync } from "../../src/pcsc/card_handle.ts";
 
 /** A connection with no native side: it records every call that would reach one. */
 class RecordingConnection extends CardConnection {
@@ -19,10 +19,10 @@ class RecordingConnection extends CardConnection {
   get connected(): boolean {
     return true;
   }
-  protected doConnect(blocking: boolean): Either<void> {
+  protected doConnect(blocking: boolean): SyncOrAsync<void> {
     this.#record(blocking, "doConnect");
   }
-  protected doReconnect(blocking: boolean): Either<void> {
+  protected doReconnect(blocking: boolean): SyncOrAsync<void> {
     this.#record(blocking, "doReconnect");
   }
   protected doDisconnect(): void {
@@ -31,15 +31,15 @@ class RecordingConnection extends CardConnection {
   protected doRelease(): void {
     this.calls.push("doRelease");
   }
-  protected doTransmit(blocking: boolean, command: Bytes): Either<number[]> {
+  protected doTransmit(blocking: boolean, command: Bytes): SyncOrAsync<number[]> {
     this.#record(blocking, "doTransmit", ` ${command.length}`);
     return blocking ? [0x90, 0x00] : Promise.resolve([0x90, 0x00]);
   }
-  protected doControl(blocking: boolean): Either<number[]> {
+  protected doControl(blocking: boolean): SyncOrAsync<number[]> {
     this.#record(blocking, "doControl");
     return [];
   }
-  protected doGetAttrib(blocking: boolean): Either<number[]> {
+  protected doGetAttrib(blocking: boolean): SyncOrAsync<number[]> {
     this.#record(blocking, "doGetAttrib");
     return [];
   }
