@@ -23,6 +23,7 @@ export { readergroups, readers } from "./src/smartcard/system.ts";
 export { Reader } from "./src/smartcard/reader.ts";
 export { Card } from "./src/smartcard/card.ts";
 export { CardConnection, type TransmitResult } from "./src/smartcard/card_connection.ts";
+export type { SyncOrAsync } from "./src/ffi/either.ts";
 export { PCSCCardConnection } from "./src/smartcard/pcsc_card_connection.ts";
 export {
   CardConnectionEvent,
@@ -39,6 +40,17 @@ export {
   PassThruCardService,
 } from "./src/smartcard/card_service.ts";
 export { CardRequest, type CardRequestOptions } from "./src/smartcard/card_request.ts";
+export { CardMonitor, type CardObserver } from "./src/smartcard/card_monitor.ts";
+export { ReaderMonitor, type ReaderObserver } from "./src/smartcard/reader_monitor.ts";
+export {
+  type CardEvent,
+  type ReaderEvent,
+  type ServiceEvent,
+  watchCards,
+  type WatchCardsOptions,
+  watchReaders,
+  type WatchReadersOptions,
+} from "./src/smartcard/watch.ts";
 export type { Bytes } from "./src/smartcard/bytes.ts";
 export {
   CardConnectionException,

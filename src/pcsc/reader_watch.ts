@@ -66,6 +66,20 @@ const NO_PNP_SLICE_MS = 1000;
 const SPURIOUS_FIRST_MS = 10;
 const SPURIOUS_MAX_MS = 200;
 
+/** How a watch rides out the service going away. */
+export interface ReaderWatchOptions {
+  /**
+   * Wait for a service never reached, rather than failing at once where the platform's
+   * service does not come and go by itself (a monitor, which outlives a pcscd started late).
+   */
+  readonly waitForService?: boolean;
+  /**
+   * Told when the service is lost (false: a look found it gone or down) and when it is back
+   * (true: a context established after a loss). Never told twice the same in a row.
+   */
+  readonly onService?: (available: boolean) => void;
+}
+
 /** Thrown inside a look to unwind it when {@link ReaderWatch.abort} ran. */
 class Stopped {
   constructor(readonly reason: unknown) {}
@@ -85,7 +99,10 @@ class Stopped {
 export class ReaderWatch implements Disposable {
   readonly #native: NativePcsc;
   #context: Context | null = null;
+  readonly #options: ReaderWatchOptions;
   #reachedService = false;
+  // what onService was last told: null before the service was first lost or reached
+  #available: boolean | null = null;
   // the next reports come from a service restarted since the last ones
   #fresh = false;
   // PnP notification: whether the service has it, and its state last seen
@@ -102,8 +119,9 @@ export class ReaderWatch implements Disposable {
   #wake: (() => void) | null = null;
 
   /** Contacts nothing until the first look. */
-  constructor(native: NativePcsc = SYSTEM_PCSC) {
+  constructor(native: NativePcsc = SYSTEM_PCSC, options: ReaderWatchOptions = {}) {
     this.#native = native;
+    this.#options = options;
   }
 
   /** Whether a look or a wait is pending. */
@@ -300,12 +318,17 @@ export class ReaderWatch implements Disposable {
         // a new service counts events from zero again, and knows none of the old states
         if (this.#reachedService) this.#fresh = true;
         this.#reachedService = true;
+        this.#tell(true);
         this.#known.clear();
         this.#pnpState = 0;
         return this.#context;
       } catch (error) {
         if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) throw error;
-        if (!this.#reachedService && !this.#native.abi.serviceStopsWithoutReaders) throw error;
+        if (
+          !this.#reachedService && !this.#native.abi.serviceStopsWithoutReaders &&
+          !this.#options.waitForService
+        ) throw error;
+        this.#tell(false);
         if (this.#stoppedWithoutReaders(error) && this.#reported?.length) return "stopped";
         // the service is down: try again later, never busily
         if (!await this.#pause(down, deadline)) return "timeout";
@@ -323,7 +346,18 @@ export class ReaderWatch implements Disposable {
   #serviceGone(error: unknown): boolean {
     if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) return false;
     this.#dropContext();
+    this.#tell(false);
     return true;
+  }
+
+  /** Tells onService of a change; the first word is "back" only after a loss. */
+  #tell(available: boolean): void {
+    if (this.#available === available || (available && this.#available === null)) {
+      this.#available = available;
+      return;
+    }
+    this.#available = available;
+    this.#options.onService?.(available);
   }
 
   #dropContext(): void {

@@ -84,6 +84,7 @@ export class ScriptedPcsc implements NativePcsc {
   #contexts = new Set<number>();
   #released = new Set<number>();
   #nextContext = 1;
+  #live = 0;
   readonly #waiters = new Set<Waiter>();
 
   /** A service with no reader; see {@link ScriptedOptions}. */
@@ -147,6 +148,11 @@ export class ScriptedPcsc implements NativePcsc {
     this.#changed();
   }
 
+  /** Contexts established and not yet released by the client. */
+  get liveContexts(): number {
+    return this.#live;
+  }
+
   /** Waits pending now. */
   get pendingWaits(): number {
     return this.#waiters.size;
@@ -164,6 +170,7 @@ export class ScriptedPcsc implements NativePcsc {
     if (!this.#running) throw new PcscError("SCardEstablishContext", SCARD_E_NO_SERVICE, this.abi);
     const context = this.#nextContext++;
     this.#contexts.add(context);
+    this.#live++;
     return context as unknown as ContextHandle;
   }
 
@@ -175,6 +182,7 @@ export class ScriptedPcsc implements NativePcsc {
     }
     if (this.#released.has(context)) throw new Error(`context ${context} released twice`);
     this.#released.add(context);
+    this.#live--;
     if (!this.#contexts.delete(context)) {
       throw new PcscError("SCardReleaseContext", SCARD_E_INVALID_HANDLE, this.abi);
     }
