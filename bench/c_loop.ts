@@ -6,7 +6,8 @@
  * @module
  */
 
-import { which } from "../tests/support/stack.ts";
+import { run } from "../tests/support/command.ts";
+import { which } from "../tests/support/installed.ts";
 
 const SOURCE = new URL("./transmit_loop.c", import.meta.url).pathname;
 
@@ -35,14 +36,14 @@ export async function buildCLoop(outDir: string): Promise<CLoopBuild> {
   if (cc === undefined) return { unavailable: "no C compiler (cc) on PATH" };
   const pkgConfig = await which("pkg-config");
   if (pkgConfig === undefined) return { unavailable: "no pkg-config to find libpcsclite-dev" };
-  const flags = await capture(pkgConfig, ["--cflags", "--libs", "libpcsclite"]);
+  const flags = await run(pkgConfig, ["--cflags", "--libs", "libpcsclite"]);
   if (!flags.ok) {
     return { unavailable: "libpcsclite-dev is not installed (pkg-config libpcsclite)" };
   }
   const binary = `${outDir}/transmit_loop`;
   // The source comes first so that -lpcsclite follows the object needing it.
   const args = ["-O2", "-o", binary, SOURCE, ...flags.stdout.trim().split(/\s+/)];
-  const built = await capture(cc, args);
+  const built = await run(cc, args);
   if (!built.ok) {
     const first = built.stderr.trim().split("\n")[0] ?? "";
     return { unavailable: `cc failed to build bench/transmit_loop.c: ${first}` };
@@ -140,22 +141,4 @@ async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<st
     yield* lines;
   }
   if (pending) yield pending;
-}
-
-async function capture(
-  command: string,
-  args: string[],
-): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  try {
-    const output = await new Deno.Command(command, { args, stdin: "null" }).output();
-    const decoder = new TextDecoder();
-    return {
-      ok: output.success,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, stdout: "", stderr: message };
-  }
 }

@@ -18,7 +18,8 @@ import { CardRequest, CardRequestTimeoutException } from "../mod.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
 import { cardPresent } from "../tests/support/presence.ts";
-import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
+import { startStack } from "../tests/support/stack.ts";
 
 const ROUNDS = 10;
 const IDLE_SECONDS = 10;

@@ -11,7 +11,8 @@
 
 import { CardRequest, toHexString } from "../mod.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { ensureQuickAckRoute, removeQuickAckRoute, startStack } from "../tests/support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
+import { startStack } from "../tests/support/stack.ts";
 
 const SELECT = [0x00, 0xA4, 0x04, 0x00, 0x08, 0xA0, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00];
 const GET_CHALLENGE = [0x00, 0x84, 0x00, 0x00, 0x08];

@@ -11,7 +11,7 @@
  */
 
 import { cleanUp, prepareMachine } from "./support/machine.ts";
-import { ensureQuickAckRoute, removeQuickAckRoute } from "./support/stack.ts";
+import { ensureQuickAckRoute, removeQuickAckRoute } from "./support/quick_ack.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

@@ -16,31 +16,16 @@ import {
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import "../support/library.ts";
 import { cardPresent } from "../support/presence.ts";
-import { type PcscStack, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
+// Each test on the stack leaves both readers empty, as pcscd sees them, for the next.
+const { stack, skipped, onStack } = await stackFixture({
+  after: async (live) => {
+    for (const reader of live.running ? live.readerNames : []) await cardPresent(reader, false);
+  },
+});
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
-// only used by tests that are ignored when the stack is unavailable
-const live = stack as PcscStack;
-
-/** A test on the stack; it leaves both readers empty, as pcscd sees them, for the next. */
-function onStack(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name,
-    ignore: skipped,
-    async fn() {
-      if (skipped) return;
-      await fn();
-      for (const reader of live.running ? live.readerNames : []) await cardPresent(reader, false);
-    },
-  });
-}
+const live = stack;
 
 const readerOf = (service: CardService) => service.connection.getReader().name;
 const elapsed = (start: number) => performance.now() - start;

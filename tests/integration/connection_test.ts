@@ -17,17 +17,10 @@ import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../support/library.ts";
 import { cardPresent } from "../support/presence.ts";
-import { startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
 import type { VirtualCard } from "../support/virtual_card.ts";
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
-
+const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
 const { T0_protocol: T0, T1_protocol: T1 } = CardConnection;
 const SELECT = [0x00, 0xA4, 0x04, 0x00, TEST_AID.length, ...TEST_AID];
@@ -38,23 +31,14 @@ function withCard(
   atr: readonly number[],
   fn: (card: VirtualCard) => Promise<void> | void,
 ): void {
-  Deno.test({
-    name,
-    ignore: skipped,
-    async fn() {
-      if (skipped) return;
-      await using card = stack.card({ atr, reader: 0 });
-      await card.insert();
-      await cardPresent(READER0);
-      await fn(card);
-      await card.remove();
-      await cardPresent(READER0, false);
-    },
+  onStack(name, async () => {
+    await using card = stack.card({ atr, reader: 0 });
+    await card.insert();
+    await cardPresent(READER0);
+    await fn(card);
+    await card.remove();
+    await cardPresent(READER0, false);
   });
-}
-
-function onStack(name: string, fn: () => Promise<void> | void): void {
-  Deno.test({ name, ignore: skipped, fn: async () => skipped ? undefined : await fn() });
 }
 
 const connectTo = (reader = READER0) =>

@@ -7,16 +7,9 @@ import assert from "node:assert/strict";
 import { ATR_T1 } from "../cards/atrs.ts";
 import "../support/library.ts";
 import { cardPresent } from "../support/presence.ts";
-import { type PcscStack, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
-const live = stack as PcscStack;
+const { stack: live, onStack } = await stackFixture();
 
 // The card the specific-card-type example waits for: its pattern, with the masked bytes set.
 // deno-fmt-ignore
@@ -42,19 +35,14 @@ async function runExample(file: string): Promise<string> {
 }
 
 function example(file: string, atr: readonly number[], expected: RegExp[]): void {
-  Deno.test({
-    name: `examples/${file} runs as written`,
-    ignore: skipped,
-    async fn() {
-      if (skipped) return;
-      await using card = live.card({ atr, reader: 0 });
-      await card.insert();
-      await cardPresent(live.readerNames[0]);
-      const output = await runExample(file);
-      for (const line of expected) assert.match(output, line);
-      await card.remove();
-      await cardPresent(live.readerNames[0], false);
-    },
+  onStack(`examples/${file} runs as written`, async () => {
+    await using card = live.card({ atr, reader: 0 });
+    await card.insert();
+    await cardPresent(live.readerNames[0]);
+    const output = await runExample(file);
+    for (const line of expected) assert.match(output, line);
+    await card.remove();
+    await cardPresent(live.readerNames[0], false);
   });
 }
 
@@ -81,10 +69,4 @@ example("context_manager.ts", ATR_T1, [
   /^Response: \[\], Status: 6D 00$/m,
 ]);
 
-Deno.test({
-  name: "examples tests: stop the daemon (cleanup)",
-  ignore: skipped,
-  async fn() {
-    if (!skipped) await live[Symbol.asyncDispose]();
-  },
-});
+onStack("examples tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

@@ -21,34 +21,22 @@ import { ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../support/library.ts";
 import { cardPresent } from "../support/presence.ts";
-import { type PcscStack, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
-const live = stack as PcscStack;
+const { stack: live, skipped, onStack } = await stackFixture();
 const READER0 = skipped ? "" : live.readerNames[0];
 const SELECT = [0x00, 0xA4, 0x04, 0x00, TEST_AID.length, ...TEST_AID];
 const status = (sw1: number, sw2: number) => [0x00, 0xE0, sw1, sw2];
 
 /** A test with a T=1 card in reader 0, removed (as pcscd sees it) afterwards. */
 function withCard(name: string, fn: () => Promise<void>): void {
-  Deno.test({
-    name,
-    ignore: skipped,
-    async fn() {
-      if (skipped) return;
-      await using card = live.card({ atr: ATR_T1, reader: 0 });
-      await card.insert();
-      await cardPresent(READER0);
-      await fn();
-      await card.remove();
-      await cardPresent(READER0, false);
-    },
+  onStack(name, async () => {
+    await using card = live.card({ atr: ATR_T1, reader: 0 });
+    await card.insert();
+    await cardPresent(READER0);
+    await fn();
+    await card.remove();
+    await cardPresent(READER0, false);
   });
 }
 
@@ -212,10 +200,4 @@ withCard("a transaction whose calls fail still ends, with their error", async ()
   assert.deepEqual(await other.transmit(SELECT), [[...TEST_FCI], 0x90, 0x00]);
 });
 
-Deno.test({
-  name: "framework tests: stop the daemon (cleanup)",
-  ignore: skipped,
-  async fn() {
-    if (!skipped) await live[Symbol.asyncDispose]();
-  },
-});
+onStack("framework tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

@@ -6,21 +6,16 @@
 import assert from "node:assert/strict";
 import { readers, SmartcardException } from "../../mod.ts";
 import "../support/library.ts";
-import { pcscdHasPolkit, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
+import { pcscdHasPolkit } from "../support/polkit.ts";
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
+const { stack, skipped, unavailable, onStack } = await stackFixture();
 
 // With a system bus, polkit could answer either way; only its absence makes the refusal certain.
 const busy = await Deno.stat("/run/dbus/system_bus_socket").then(() => true, () => false);
 const polkit = !skipped && await pcscdHasPolkit();
 const why = skipped
-  ? stack.skipped
+  ? unavailable
   : !polkit
   ? "this pcscd has no polkit (pcsc-lite 1.x): nothing refuses a client"
   : busy
@@ -52,8 +47,4 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "stop the daemon",
-  ignore: skipped,
-  fn: () => skipped ? undefined : stack.stop(),
-});
+onStack("stop the daemon", () => stack.stop());

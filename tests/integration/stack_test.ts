@@ -4,20 +4,15 @@
  */
 
 import assert from "node:assert/strict";
-import { READER_NAMES, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/fixture.ts";
+import { READER_NAMES } from "../support/stack.ts";
 import { MAX_VPCD_MESSAGE, VirtualCard } from "../support/virtual_card.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 
 const GET_ATR = 0x04;
 
-const stack = await startStack();
-const skipped = "skipped" in stack;
-// One line per test run: tests/run.ts, or else the first file that skips, says why.
-if (skipped && !Deno.env.get("PCSC_TEST_SKIP_NOTED")) {
-  Deno.env.set("PCSC_TEST_SKIP_NOTED", "1");
-  console.log(`integration tests skipped: ${stack.skipped}`);
-}
+const { stack, onStack } = await stackFixture();
 
 /** Polls until `check` holds; the deadline is generous because pcscd polls readers every ~0.4 s. */
 async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
@@ -43,94 +38,69 @@ async function socketAccepts(): Promise<boolean> {
   }
 }
 
-Deno.test({
-  name: "stack: the daemon accepts clients and has both virtual readers",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    assert.deepEqual(stack.readerNames, READER_NAMES);
-    assert.equal(stack.ports[1], stack.ports[0] + 1);
-    assert.equal(
-      Deno.env.get("PCSCLITE_CSOCK_NAME"),
-      `${Deno.env.get("PCSC_TEST_DIR")}/run/pcscd.comm`,
-    );
-    assert.ok(await socketAccepts());
-  },
+onStack("stack: the daemon accepts clients and has both virtual readers", async () => {
+  assert.deepEqual(stack.readerNames, READER_NAMES);
+  assert.equal(stack.ports[1], stack.ports[0] + 1);
+  assert.equal(
+    Deno.env.get("PCSCLITE_CSOCK_NAME"),
+    `${Deno.env.get("PCSC_TEST_DIR")}/run/pcscd.comm`,
+  );
+  assert.ok(await socketAccepts());
 });
 
-Deno.test({
-  name: "stack: pcscd powers up a card in either reader and reads its ATR",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    await using first = stack.card({ atr: ATR_T0, reader: 0 });
-    await using second = stack.card({ atr: ATR_T1, reader: 1 });
-    assert.equal(first.port, stack.ports[0]);
-    assert.equal(second.port, stack.ports[1]);
-    await first.insert();
-    await second.insert();
-    await waitFor("pcscd to read the ATR in reader 0", () => atrReadSince(first, 0));
-    await waitFor("pcscd to read the ATR in reader 1", () => atrReadSince(second, 0));
-  },
+onStack("stack: pcscd powers up a card in either reader and reads its ATR", async () => {
+  await using first = stack.card({ atr: ATR_T0, reader: 0 });
+  await using second = stack.card({ atr: ATR_T1, reader: 1 });
+  assert.equal(first.port, stack.ports[0]);
+  assert.equal(second.port, stack.ports[1]);
+  await first.insert();
+  await second.insert();
+  await waitFor("pcscd to read the ATR in reader 0", () => atrReadSince(first, 0));
+  await waitFor("pcscd to read the ATR in reader 1", () => atrReadSince(second, 0));
 });
 
-Deno.test({
-  name: "stack: a card can be removed and inserted again",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    await using card = stack.card({ atr: ATR_T0_T1 });
-    for (let round = 0; round < 3; round++) {
-      const seen = (await card.controlLog()).length;
-      await card.insert();
-      assert.ok(card.inserted);
-      await waitFor(`the ATR to be read in round ${round}`, () => atrReadSince(card, seen));
-      await card.remove();
-      assert.equal(card.inserted, false);
-    }
-    await assert.rejects(async () => {
-      await card.remove(); // idempotent
-      await card.insert();
-      await card.insert();
-    }, /already inserted/);
-  },
-});
-
-Deno.test({
-  name: "stack: restart without readers, then with them",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    await stack.restart({ readers: false });
-    assert.deepEqual(stack.readerNames, []);
-    assert.ok(await socketAccepts());
-    await using card = stack.card({ atr: ATR_T1 });
-    // No reader listens, so there is nothing to insert the card into.
-    await assert.rejects(() => card.insert(), /refused/i);
-
-    await stack.restart({ readers: true });
-    assert.deepEqual(stack.readerNames, READER_NAMES);
+onStack("stack: a card can be removed and inserted again", async () => {
+  await using card = stack.card({ atr: ATR_T0_T1 });
+  for (let round = 0; round < 3; round++) {
+    const seen = (await card.controlLog()).length;
     await card.insert();
-    await waitFor("pcscd to read the ATR after the restart", () => atrReadSince(card, 0));
-  },
+    assert.ok(card.inserted);
+    await waitFor(`the ATR to be read in round ${round}`, () => atrReadSince(card, seen));
+    await card.remove();
+    assert.equal(card.inserted, false);
+  }
+  await assert.rejects(async () => {
+    await card.remove(); // idempotent
+    await card.insert();
+    await card.insert();
+  }, /already inserted/);
 });
 
-Deno.test({
-  name: "stack: stopping the daemon drops inserted cards",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    await using card = stack.card({ atr: ATR_T1 });
-    await card.insert();
-    await waitFor("pcscd to read the ATR", () => atrReadSince(card, 0));
-    await stack.stop();
-    assert.equal(stack.running, false);
-    assert.equal(await socketAccepts(), false);
-    await waitFor("the card to see the reader go", () => !card.inserted);
-    await stack.start();
-    await card.insert();
-    await waitFor("pcscd to read the ATR again", () => atrReadSince(card, 0));
-  },
+onStack("stack: restart without readers, then with them", async () => {
+  await stack.restart({ readers: false });
+  assert.deepEqual(stack.readerNames, []);
+  assert.ok(await socketAccepts());
+  await using card = stack.card({ atr: ATR_T1 });
+  // No reader listens, so there is nothing to insert the card into.
+  await assert.rejects(() => card.insert(), /refused/i);
+
+  await stack.restart({ readers: true });
+  assert.deepEqual(stack.readerNames, READER_NAMES);
+  await card.insert();
+  await waitFor("pcscd to read the ATR after the restart", () => atrReadSince(card, 0));
+});
+
+onStack("stack: stopping the daemon drops inserted cards", async () => {
+  await using card = stack.card({ atr: ATR_T1 });
+  await card.insert();
+  await waitFor("pcscd to read the ATR", () => atrReadSince(card, 0));
+  await stack.stop();
+  assert.equal(stack.running, false);
+  assert.equal(await socketAccepts(), false);
+  await waitFor("the card to see the reader go", () => !card.inserted);
+  await stack.start();
+  await card.insert();
+  await waitFor("pcscd to read the ATR again", () => atrReadSince(card, 0));
 });
 
 Deno.test("virtual card: speaks vpcd's protocol and answers as the test card", async () => {
@@ -191,12 +161,7 @@ async function readExact(conn: Deno.Conn, length: number): Promise<Uint8Array> {
   return buffer;
 }
 
-Deno.test({
-  name: "stack: stop the daemon (cleanup)",
-  ignore: skipped,
-  fn: async () => {
-    if (skipped) return;
-    await stack.stop();
-    assert.equal(await socketAccepts(), false);
-  },
+onStack("stack: stop the daemon (cleanup)", async () => {
+  await stack.stop();
+  assert.equal(await socketAccepts(), false);
 });

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { which } from "./stack.ts";
+import { run } from "./command.ts";
+import { which } from "./installed.ts";
 
 /**
  * The Debian packages of the stack: the daemon, its client library, the virtual reader
@@ -18,6 +19,9 @@ export const PACKAGES: readonly string[] = [
   "iproute2",
   "libpcsclite-dev",
 ];
+
+/** No debconf prompt: stdin is closed, and a question would end the install. */
+const APT_ENV = { DEBIAN_FRONTEND: "noninteractive" };
 
 /**
  * Installs the missing packages when it can. Returns whether this machine can
@@ -39,15 +43,15 @@ export async function prepareMachine(): Promise<boolean> {
   }
   const missing = [];
   for (const name of PACKAGES) {
-    const status = await quiet("dpkg-query", ["-W", "-f=${Status}", name]);
+    const status = await run("dpkg-query", ["-W", "-f=${Status}", name], { env: APT_ENV });
     if (!status.stdout.includes("install ok installed")) missing.push(name);
   }
   if (missing.length === 0) return true;
   console.log(`installing ${missing.join(" ")} with apt-get...`);
   for (const args of [["update"], ["install", "-y", "--no-install-recommends", ...missing]]) {
-    const result = await quiet("apt-get", args);
+    const result = await run("apt-get", args, { env: APT_ENV });
     if (!result.ok) {
-      const last = result.output.trim().split("\n").at(-1) ?? "";
+      const last = (result.stdout + result.stderr).trim().split("\n").at(-1) ?? "";
       console.log(`${skipping} apt-get ${args[0]} failed: ${last}`);
       return false;
     }
@@ -71,22 +75,4 @@ export async function cleanUp(dir: string): Promise<void> {
     }
   }
   await Deno.remove(dir, { recursive: true }).catch(() => {});
-}
-
-async function quiet(
-  command: string,
-  args: string[],
-): Promise<{ ok: boolean; stdout: string; output: string }> {
-  const output = await new Deno.Command(await which(command) ?? command, {
-    args,
-    stdin: "null",
-    env: { DEBIAN_FRONTEND: "noninteractive" },
-  }).output().catch(() => undefined);
-  const decoder = new TextDecoder();
-  const stdout = output ? decoder.decode(output.stdout) : "";
-  return {
-    ok: output?.success ?? false,
-    stdout,
-    output: stdout + (output ? decoder.decode(output.stderr) : `${command} could not run`),
-  };
 }

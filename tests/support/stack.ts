@@ -9,20 +9,17 @@
  * uses the same socket path, one stack at a time (`deno test --parallel` is
  * not supported).
  *
- * ```ts
- * const stack = await startStack();
- * const skipped = "skipped" in stack;
- * Deno.test({ name: "...", ignore: skipped, fn: async () => {
- *   if (skipped) return;
- *   await using card = stack.card({ atr: ATR_T1 });
- *   await card.insert();
- * } });
- * Deno.test({ name: "stop the daemon", ignore: skipped, fn: () => skipped ? undefined : stack.stop() });
- * ```
+ * Integration tests reach it through `tests/support/fixture.ts`, which starts
+ * one per test file and turns "cannot run here" into ignored tests.
  *
  * @module
  */
 
+import { run } from "./command.ts";
+import { hasLibPcscLite, isFile, which } from "./installed.ts";
+import { disablePolkit } from "./polkit.ts";
+import { freePortPair } from "./ports.ts";
+import { hasQuickAckRoute, QUICKACK_HOST } from "./quick_ack.ts";
 import { VirtualCard } from "./virtual_card.ts";
 
 /** Why the stack cannot run here: one line, printed by the tests that skip. */
@@ -79,61 +76,10 @@ export const READER_NAMES: readonly string[] = Object.freeze([
   "Virtual PCD 00 00",
   "Virtual PCD 00 01",
 ]);
-/** The loopback address given a quick-ACK route, see {@link ensureQuickAckRoute}. */
-export const QUICKACK_HOST = "127.0.0.77";
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 const POLL_MS = 20;
-
-/**
- * Whether {@link QUICKACK_HOST} has its quick-ACK route. vpcd writes length
- * and payload separately with Nagle on, so without quick ACKs on the card's
- * socket every APDU waits ~40 ms for a delayed ACK.
- */
-export async function hasQuickAckRoute(): Promise<boolean> {
-  const shown = await run("ip", ["route", "show", "table", "local", "exact", QUICKACK_HOST]);
-  return shown.ok && /\bquickack 1\b/.test(shown.stdout);
-}
-
-/**
- * Adds the quick-ACK route when it is missing and this process may (root,
- * iproute2). Returns the host cards should use, whether this call added the
- * route (then call {@link removeQuickAckRoute} when done) and, when the host is
- * the slow 127.0.0.1, why.
- */
-export async function ensureQuickAckRoute(): Promise<
-  { host: string; added: boolean; why?: string }
-> {
-  if (await hasQuickAckRoute()) return { host: QUICKACK_HOST, added: false };
-  const added = await run("ip", [
-    ...["route", "add", "local", QUICKACK_HOST, "dev", "lo", "table", "local", "quickack", "1"],
-  ]);
-  if (added.ok && await hasQuickAckRoute()) return { host: QUICKACK_HOST, added: true };
-  return {
-    host: "127.0.0.1",
-    added: false,
-    why: `no quick-ACK route (${added.stderr.trim() || "ip failed"})`,
-  };
-}
-
-/**
- * Removes the route {@link ensureQuickAckRoute} added, leaving the host as it
- * was. Call it only when that call said `added: true` (a route that was there
- * before belongs to someone else). Never throws: a failure is printed.
- */
-export async function removeQuickAckRoute(): Promise<void> {
-  if (!await hasQuickAckRoute()) return;
-  const removed = await run("ip", [
-    ...["route", "del", "local", QUICKACK_HOST, "dev", "lo", "table", "local"],
-  ]);
-  if (!removed.ok) {
-    console.error(
-      `could not remove the quick-ACK route to ${QUICKACK_HOST}: ` +
-        `${removed.stderr.trim() || "ip failed"}`,
-    );
-  }
-}
 
 /**
  * Starts a private pcscd with two virtual readers, or says in one line why it
@@ -295,26 +241,6 @@ class Stack implements PcscStack {
   }
 }
 
-let polkitSwitch: Promise<boolean> | undefined;
-
-/** Whether the machine's pcscd asks polkit about its clients unless told not to (pcsc-lite 2.x). */
-export async function pcscdHasPolkit(): Promise<boolean> {
-  const pcscd = await which("pcscd");
-  return pcscd !== undefined && (await disablePolkit(pcscd)).length > 0;
-}
-
-/**
- * `--disable-polkit` where this pcscd offers it (pcsc-lite 2.x). Built with polkit and with no
- * D-Bus system bus to ask (a container, CI), pcscd turns every client away with "Access
- * denied"; pcscd 1.9 has no polkit and exits with its usage on the unknown flag.
- */
-async function disablePolkit(pcscd: string): Promise<string[]> {
-  polkitSwitch ??= run(pcscd, ["--help"]).then((help) =>
-    /--disable-polkit\b/.test(help.stdout + help.stderr)
-  );
-  return await polkitSwitch ? ["--disable-polkit"] : [];
-}
-
 function readerConf(port: number): string {
   const channel = `0x${port.toString(16).toUpperCase()}`;
   return [
@@ -347,28 +273,6 @@ async function stopLeftovers(dir: string): Promise<void> {
     if (Number.isInteger(pid) && isPcscd(pid)) await terminate(pid);
     await Deno.remove(`${dir}/pids/${entry.name}`).catch(() => {});
   }
-}
-
-/**
- * Two consecutive TCP ports that nothing listens on now, below Linux's
- * ephemeral range (32768+) so that no outgoing connection holds one later.
- */
-function freePortPair(): number[] {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const base = 20_000 + 2 * Math.floor(Math.random() * 6_000);
-    const listeners: Deno.Listener[] = [];
-    try {
-      for (const port of [base, base + 1]) {
-        listeners.push(Deno.listen({ hostname: "0.0.0.0", port }));
-      }
-      return [base, base + 1];
-    } catch {
-      // taken: try another pair
-    } finally {
-      for (const listener of listeners) listener.close();
-    }
-  }
-  throw new Error("no free pair of TCP ports");
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within {@link STOP_TIMEOUT_MS}. */
@@ -438,62 +342,6 @@ async function listensOn(pid: number, ports: readonly number[]): Promise<boolean
     if (socket) owned.add(socket[1]);
   }
   return ports.every((port) => owned.has(inodes.get(port) ?? ""));
-}
-
-/** The absolute path of `command`, also looking in the sbin folders a non-login PATH may lack. */
-export async function which(command: string): Promise<string | undefined> {
-  const path = Deno.env.get("PATH") ?? "";
-  const dirs = [...path.split(":"), "/usr/sbin", "/sbin", "/usr/bin", "/bin"];
-  for (const dir of dirs) {
-    if (dir.startsWith("/") && await isFile(`${dir}/${command}`)) return `${dir}/${command}`;
-  }
-  return undefined;
-}
-
-async function hasLibPcscLite(): Promise<boolean> {
-  const dirs = ["/usr/lib", "/usr/lib64", "/lib"];
-  const entries = await Array.fromAsync(Deno.readDir("/usr/lib")).catch(() => []);
-  for (const entry of entries) {
-    // Debian's multiarch folders: x86_64-linux-gnu, aarch64-linux-gnu...
-    if (entry.isDirectory && entry.name.endsWith("-linux-gnu")) dirs.push(`/usr/lib/${entry.name}`);
-  }
-  for (const dir of dirs) {
-    if (await isFile(`${dir}/libpcsclite.so.1`)) return true;
-  }
-  return false;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
-interface RunResult {
-  readonly ok: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(command: string, args: string[]): Promise<RunResult> {
-  try {
-    const path = await which(command) ?? command;
-    const output = await new Deno.Command(path, { args, stdin: "null" }).output();
-    const decoder = new TextDecoder();
-    return {
-      ok: output.success,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } catch (error) {
-    return {
-      ok: false,
-      stdout: "",
-      stderr: error instanceof Error ? error.message : String(error),
-    };
-  }
 }
 
 function delay(ms: number): Promise<void> {
