@@ -38,3 +38,8 @@ export const SCARD_W_RESET_CARD = 0x80100068;
 export const SCARD_W_UNPOWERED_CARD = 0x80100067;
 /** The card does not answer. */
 export const SCARD_W_UNRESPONSIVE_CARD = 0x80100066;
+/**
+ * Access denied: pcscd refused the client (polkit, at SCardEstablishContext), or does not know
+ * its context (a restarted pcscd 1.9).
+ */
+export const SCARD_W_SECURITY_VIOLATION = 0x8010006A;

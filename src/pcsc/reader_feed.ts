@@ -50,17 +50,23 @@ export class ReaderFeed {
 
   /**
    * Adds a listener, which gets the latest picture at once when there is one. Returns what
-   * removes it again.
+   * removes it again, which resolves once the wait has ended when it was the last listener.
    */
-  listen(listener: FeedListener): () => void {
+  listen(listener: FeedListener): () => Promise<void> {
     this.#listeners.add(listener);
     if (this.#latest !== null) listener.readers(this.#latest);
     this.#running ??= this.#run();
     return () => {
-      if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
+      if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return Promise.resolve();
       this.#latest = null;
       this.#watch?.close(new Error("no listener left"));
+      return this.idle();
     };
+  }
+
+  /** Resolves once no wait runs (at once when none does): after the last listener left. */
+  idle(): Promise<void> {
+    return this.#running?.then(() => this.idle()) ?? Promise.resolve();
   }
 
   async #run(): Promise<void> {

@@ -19,6 +19,7 @@ import {
   SCARD_E_TIMEOUT,
   SCARD_E_UNKNOWN_READER,
   SCARD_F_COMM_ERROR,
+  SCARD_W_SECURITY_VIOLATION,
 } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc.ts";
@@ -51,6 +52,11 @@ const SERVICE_GONE = new Set([
   SCARD_F_COMM_ERROR,
   SCARD_E_INVALID_HANDLE,
 ]);
+
+// A restarted pcscd does not know the contexts of the one before: a call on one may also say
+// SCARD_W_SECURITY_VIOLATION (pcsc-lite 1.9) while the new daemon starts. Only for a context
+// already established: from SCardEstablishContext the same code is polkit's refusal.
+const CONTEXT_GONE = new Set([...SERVICE_GONE, SCARD_W_SECURITY_VIOLATION]);
 
 // Sent again at this interval until the wait settles: a cancel that reaches the service before
 // the wait does is lost.
@@ -344,7 +350,7 @@ export class ReaderWatch implements Disposable {
 
   /** Whether `error` means the context is dead; if so it is dropped for a new one. */
   #serviceGone(error: unknown): boolean {
-    if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) return false;
+    if (!(error instanceof PcscError) || !CONTEXT_GONE.has(error.code)) return false;
     this.#dropContext();
     this.#tell(false);
     return true;

@@ -17,21 +17,27 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   #ended = false;
   #failure: { reason: unknown } | null = null;
   readonly #merge: (last: T, next: T) => T | null;
-  readonly #onEnd: () => void;
+  readonly #onEnd: () => Promise<void> | void;
+  #ending: Promise<void> | null = null;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.#end({ reason: this.#signal!.reason });
 
   /**
    * Creates an `EventQueue`.
    * @param merge the two values as one, or null where they must stay apart
-   * @param onEnd called once when the queue ends
+   * @param onEnd called once when the queue ends; `return()` resolves once its promise has
    * @param signal ends the queue: a pending or later `next()` rejects with its reason
    */
-  constructor(merge: (last: T, next: T) => T | null, onEnd: () => void, signal?: AbortSignal) {
+  constructor(
+    merge: (last: T, next: T) => T | null,
+    onEnd: () => Promise<void> | void,
+    signal?: AbortSignal,
+  ) {
     this.#merge = merge;
     this.#onEnd = onEnd;
     this.#signal = signal;
-    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (signal?.aborted) this.#end({ reason: signal.reason });
+    else signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   /** Adds a value (nothing once ended). */
@@ -59,10 +65,11 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve, reject) => this.#taker = { resolve, reject });
   }
 
-  /** Ends the iteration (what `break` calls). */
-  return(): Promise<IteratorResult<T>> {
+  /** Ends the iteration (what `break` calls); resolves once what fed it has stopped. */
+  async return(): Promise<IteratorResult<T>> {
     this.#end(null);
-    return Promise.resolve({ value: undefined, done: true });
+    await this.#ending;
+    return { value: undefined, done: true };
   }
 
   /** Itself: it is its own iterator. */
@@ -80,6 +87,6 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.#taker = null;
     if (taker && failure) taker.reject(failure.reason);
     else taker?.resolve({ value: undefined, done: true });
-    this.#onEnd();
+    this.#ending = Promise.resolve(this.#onEnd());
   }
 }

@@ -29,7 +29,7 @@ export interface Wording<O, C> {
  * one's removal ends it.
  */
 export class Observers<O extends { update: unknown }, C> {
-  readonly #stops = new Map<O, () => void>();
+  readonly #stops = new Map<O, () => unknown>();
   readonly #feed: ReaderFeed = systemFeed();
   readonly #wording: Wording<O, C>;
 

@@ -119,7 +119,7 @@ function events<E extends { readonly service?: ServiceEvent }>(
   merge: (last: E, next: E) => E | null,
   signal: AbortSignal | undefined,
 ): EventQueue<E> {
-  let stop: (() => void) | null = null;
+  let stop: (() => Promise<void>) | null = null;
   const queue = new EventQueue<E>(merge, () => stop?.(), signal);
   if (signal?.aborted) return queue;
   const unlisten = systemFeed().listen({
