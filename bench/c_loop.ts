@@ -9,8 +9,6 @@
 import { run } from "../tests/support/command.ts";
 import { which } from "../tests/support/installed.ts";
 
-const SOURCE = new URL("./transmit_loop.c", import.meta.url).pathname;
-
 /** A compiled `transmit_loop`, or why there is none (one line). */
 export type CLoopBuild = { readonly binary: string } | { readonly unavailable: string };
 
@@ -31,7 +29,12 @@ export interface CLoopRun {
  * gives for libpcsclite. Never throws for a missing toolchain: the bench then
  * reports the Deno figures alone.
  */
-export async function buildCLoop(outDir: string): Promise<CLoopBuild> {
+export function buildCLoop(outDir: string): Promise<CLoopBuild> {
+  return buildProgram("transmit_loop", outDir);
+}
+
+/** Compiles `bench/NAME.c` against libpcsclite into `outDir/NAME`; see {@link buildCLoop}. */
+export async function buildProgram(name: string, outDir: string): Promise<CLoopBuild> {
   const cc = await which("cc") ?? await which("gcc");
   if (cc === undefined) return { unavailable: "no C compiler (cc) on PATH" };
   const pkgConfig = await which("pkg-config");
@@ -40,13 +43,14 @@ export async function buildCLoop(outDir: string): Promise<CLoopBuild> {
   if (!flags.ok) {
     return { unavailable: "libpcsclite-dev is not installed (pkg-config libpcsclite)" };
   }
-  const binary = `${outDir}/transmit_loop`;
+  const binary = `${outDir}/${name}`;
+  const source = new URL(`./${name}.c`, import.meta.url).pathname;
   // The source comes first so that -lpcsclite follows the object needing it.
-  const args = ["-O2", "-o", binary, SOURCE, ...flags.stdout.trim().split(/\s+/)];
+  const args = ["-O2", "-o", binary, source, ...flags.stdout.trim().split(/\s+/)];
   const built = await run(cc, args);
   if (!built.ok) {
     const first = built.stderr.trim().split("\n")[0] ?? "";
-    return { unavailable: `cc failed to build bench/transmit_loop.c: ${first}` };
+    return { unavailable: `cc failed to build bench/${name}.c: ${first}` };
   }
   return { binary };
 }
@@ -133,7 +137,8 @@ export class CLoop implements AsyncDisposable {
   }
 }
 
-async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** The lines of a text stream, as they come. */
+export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pending = "";
   for await (const text of stream.pipeThrough(new TextDecoderStream())) {
     const lines = (pending + text).split("\n");
