@@ -24,6 +24,7 @@ export { Reader } from "./src/smartcard/reader.ts";
 export { Card } from "./src/smartcard/card.ts";
 export { CardConnection, type TransmitResult } from "./src/smartcard/card_connection.ts";
 export type { SyncOrAsync } from "./src/ffi/either.ts";
+export type { T0ResponseHandling } from "./src/smartcard/t0_response.ts";
 export { PCSCCardConnection } from "./src/smartcard/pcsc_card_connection.ts";
 export {
   CardConnectionEvent,

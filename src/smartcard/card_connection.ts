@@ -14,6 +14,8 @@ import type { Reader } from "./reader.ts";
 import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
 import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
 import { checkProtocolMask, isTransmitProtocol, RAW, T0, T1, T15 } from "./protocol.ts";
+import { CardConnectionException } from "./exceptions.ts";
+import { getResponse, T0_DEFAULT, type T0ResponseHandling, withLe } from "./t0_response.ts";
 
 /** What `transmit` resolves to: response data, SW1, SW2. */
 export type TransmitResult = [response: number[], sw1: number, sw2: number];
@@ -59,6 +61,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   #observers: CardConnectionObserver[] = [];
   #chain: ErrorCheckingChain[] | null = null;
   #released = false;
+  #t0: T0ResponseHandling | null = null;
   // pyscard's default: whichever of T=0 and T=1 the card offers
   #protocol = T0 | T1;
 
@@ -227,12 +230,53 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   #transmit(blocking: boolean, command: Bytes, protocol?: number): SyncOrAsync<TransmitResult> {
     this.#checkCommand(command, protocol);
     this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
+    const t0 = this.#t0;
+    const first = this.#exchange(blocking, command, protocol);
+    const done = (result: TransmitResult): TransmitResult => {
+      if (this.#chain) this.#chain[0].check(...result);
+      return result;
+    };
+    if (t0 === null) return andThen(first, done);
+    // T=0's follow-ups, each an exchange the observers see; the chain checks the whole
+    const cla = command[0];
+    const follow = (
+      result: TransmitResult,
+      sent: readonly number[],
+      data: number[],
+      round: number,
+    ): SyncOrAsync<TransmitResult> => {
+      const [response, sw1, sw2] = result;
+      const next = sw1 === 0x61 && t0.getResponse
+        ? getResponse(cla, sw2)
+        : sw1 === 0x6C && t0.resendWithLe
+        ? withLe(sent, sw2)
+        : null;
+      // data a 61xx exchange gave is kept; a 6Cxx answer carries none worth keeping
+      const kept = sw1 === 0x6C ? data : [...data, ...response];
+      if (next === null) return done([kept, sw1, sw2]);
+      if (round >= t0.maxRounds) {
+        throw new CardConnectionException(
+          `T=0 response handling: the card still answers ${hex(sw1)} ${hex(sw2)} after ` +
+            `${t0.maxRounds} follow-up commands`,
+        );
+      }
+      return andThen(
+        this.#exchange(blocking, next, protocol),
+        (result) => follow(result, next, kept, round + 1),
+      ) as SyncOrAsync<TransmitResult>;
+    };
+    return andThen(first, (result) => follow(result, Array.from(command), [], 0)) as SyncOrAsync<
+      TransmitResult
+    >;
+  }
+
+  /** One command and its response, as the observers see them. */
+  #exchange(blocking: boolean, command: Bytes, protocol?: number): SyncOrAsync<TransmitResult> {
     if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
     return andThen(this.doTransmit(blocking, command, protocol), (response) => {
       const sw2 = response.pop()!;
       const sw1 = response.pop()!;
       if (this.#observers.length) this.notify("response", [response, sw1, sw2]);
-      if (this.#chain) this.#chain[0].check(response, sw1, sw2);
       return [response, sw1, sw2];
     });
   }
@@ -307,6 +351,42 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
   /** The reader of this connection. */
   getReader(): Reader {
     return this.reader;
+  }
+
+  // ----- T=0 -----
+
+  /**
+   * Has `transmit` and `transmitSync` answer T=0's 61xx and 6Cxx themselves: GET RESPONSE
+   * until the card has given everything (the data concatenated), and the command again with
+   * the Le the card asked for. `true` turns both on (up to 256 follow-ups), `false` off (the
+   * default, as pyscard), or give each part. Every follow-up is an exchange the observers
+   * see; the error-checking chain checks only the final status word. A setting of the
+   * connection rather than an argument, so that pyscard's `transmit(command, protocol)`
+   * stays as it is, and code written for it gets the handling unchanged.
+   */
+  setT0ResponseHandling(handling: boolean | Partial<T0ResponseHandling>): void {
+    if (handling === false) {
+      this.#t0 = null;
+      return;
+    }
+    const chosen = handling === true ? T0_DEFAULT : { ...T0_DEFAULT, ...handling };
+    if (typeof handling === "object" && handling !== null) {
+      checkInteger(chosen.maxRounds, "maxRounds", 1, 65536);
+    } else if (handling !== true) {
+      throw new TypeError(
+        "handling must be true, false or { getResponse, resendWithLe, maxRounds }",
+      );
+    }
+    this.#t0 = Object.freeze({
+      getResponse: Boolean(chosen.getResponse),
+      resendWithLe: Boolean(chosen.resendWithLe),
+      maxRounds: chosen.maxRounds,
+    });
+  }
+
+  /** The T=0 response handling in force, or null when off. */
+  getT0ResponseHandling(): T0ResponseHandling | null {
+    return this.#t0;
   }
 
   // ----- status words -----
@@ -394,4 +474,8 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
       );
     }
   }
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, "0");
 }

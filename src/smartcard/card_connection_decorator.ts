@@ -6,6 +6,7 @@
 
 import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
 import type { Bytes } from "./bytes.ts";
+import type { T0ResponseHandling } from "./t0_response.ts";
 import { CardConnection } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
 import type { Reader } from "./reader.ts";
@@ -127,6 +128,14 @@ export class CardConnectionDecorator extends CardConnection {
   /** The component's reader. */
   override getReader(): Reader {
     return this.component.getReader();
+  }
+  /** Sets the component's T=0 response handling. */
+  override setT0ResponseHandling(handling: boolean | Partial<T0ResponseHandling>): void {
+    this.component.setT0ResponseHandling(handling);
+  }
+  /** The component's T=0 response handling. */
+  override getT0ResponseHandling(): T0ResponseHandling | null {
+    return this.component.getT0ResponseHandling();
   }
   /** Sets the component's chain. */
   override setErrorCheckingChain(chain: ErrorCheckingChain[]): void {

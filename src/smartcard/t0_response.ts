@@ -1,0 +1,51 @@
+/**
+ * T=0's response handling (ISO/IEC 7816-3 and -4): the follow-up commands a card asks for
+ * with 61xx ("xx more bytes: GET RESPONSE") and 6Cxx ("wrong length: send again with Le=xx").
+ *
+ * @module
+ */
+
+/** What a connection does by itself about 61xx and 6Cxx; see `setT0ResponseHandling`. */
+export interface T0ResponseHandling {
+  /** 61xx: send GET RESPONSE (`CLA C0 00 00 xx`) until the card has given everything. */
+  readonly getResponse: boolean;
+  /** 6Cxx: send the same command again with Le = xx. */
+  readonly resendWithLe: boolean;
+  /** Follow-ups after the first command, at most; past it the transmit fails. */
+  readonly maxRounds: number;
+}
+
+/** The handling `setT0ResponseHandling(true)` turns on: both, up to 64 KiB in 256-byte steps. */
+export const T0_DEFAULT: T0ResponseHandling = Object.freeze({
+  getResponse: true,
+  resendWithLe: true,
+  maxRounds: 256,
+});
+
+/**
+ * GET RESPONSE for a command of class `cla`. Interindustry classes keep their logical
+ * channel and drop secure messaging (ISO 7816-4 5.4.1: the first interindustry form has the
+ * SM bits in b4-b3, the further form in b6); a proprietary class (80-FE) has no GET RESPONSE
+ * of its own, so the interindustry one is sent on the same channel (b2-b1), as
+ * GlobalPlatform cards expect.
+ */
+export function getResponse(cla: number, length: number): number[] {
+  let getCla: number;
+  if (cla < 0x40) getCla = cla & ~0x0C;
+  else if (cla < 0x80) getCla = cla & ~0x20;
+  else getCla = cla & 0x03;
+  return [getCla, 0xC0, 0x00, 0x00, length];
+}
+
+/**
+ * `command` again with Le = `le`: the last byte replaced where the command ends in a short Le
+ * (case 2, or case 4 whose Lc leaves one byte over), appended to a case 1 or case 3 command.
+ */
+export function withLe(command: readonly number[], le: number): number[] {
+  const body = [...command];
+  const lc = body.length > 5 ? body[4] : -1;
+  const hasLe = body.length === 5 || (lc > 0 && body.length === 5 + lc + 1);
+  if (hasLe) body[body.length - 1] = le;
+  else body.push(le);
+  return body;
+}
