@@ -25,6 +25,24 @@ export { Card } from "./src/smartcard/card.ts";
 export { CardConnection, type TransmitResult } from "./src/smartcard/card_connection.ts";
 export type { SyncOrAsync } from "./src/ffi/either.ts";
 export type { T0ResponseHandling } from "./src/smartcard/t0_response.ts";
+export {
+  CM_IOCTL_GET_FEATURE_REQUEST,
+  type Feature,
+  FEATURES,
+  getFeatureRequest,
+  getPinProperties,
+  getTlvProperties,
+  hasFeature,
+  parseFeatureRequest,
+  parsePinProperties,
+  parseTlvProperties,
+  type PinModifyOptions,
+  pinModifyStructure,
+  type PinProperties,
+  type PinVerifyOptions,
+  pinVerifyStructure,
+  type TlvProperties,
+} from "./src/smartcard/pcsc_part10.ts";
 export { PCSCCardConnection } from "./src/smartcard/pcsc_card_connection.ts";
 export {
   CardConnectionEvent,
