@@ -1,0 +1,107 @@
+/**
+ * The card utility's command line: which command, its arguments and options, and the help
+ * each command prints.
+ *
+ * @module
+ */
+
+/** A command line that does not make sense; exit code 2. */
+export class UsageError extends Error {
+  /**
+   * Creates a `UsageError`.
+   * @param message what is wrong, one line
+   * @param command the command whose usage applies, if known
+   */
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** What the command line asks for. */
+export interface Invocation {
+  readonly command: string;
+  readonly args: string[];
+  readonly reader?: string;
+  readonly json: boolean;
+  readonly t0: boolean;
+  readonly help: boolean;
+}
+
+/** The commands, with their synopsis and what each does. */
+export const COMMANDS: Readonly<Record<string, { synopsis: string; about: string }>> = {
+  list: {
+    synopsis: "list [--json]",
+    about: "The readers, each with its card state and the card's ATR.",
+  },
+  watch: {
+    synopsis: "watch [--json]",
+    about: "Readers and cards coming and going, with time stamps, until Ctrl-C.\n" +
+      "With --json, one object per line.",
+  },
+  atr: {
+    synopsis: "atr [HEX...] [--reader NAME|INDEX] [--json]",
+    about: "An ATR explained: TS, T0, every interface byte, the protocols, the historical\n" +
+      "bytes, TCK and whether it checks. The ATR given as hex, or else the card's.",
+  },
+  send: {
+    synopsis: "send APDU... [--reader NAME|INDEX] [--t0] [--json]",
+    about: "Sends each APDU (hex) to the card; prints the response, the status word and\n" +
+      "its meaning (ISO 7816-4). --t0: answer 61xx and 6Cxx (GET RESPONSE, Le).",
+  },
+  script: {
+    synopsis: "script FILE [--reader NAME|INDEX] [--t0] [--json]",
+    about: "Sends the APDUs of FILE, one a line, as scriptor does. '#' starts a comment.\n" +
+      "'APDU = EXPECTED' checks the answer: a status word alone (90 00), or the whole\n" +
+      "response and status word, where '..' stands for any one byte.",
+  },
+};
+
+const PROGRAM = "deno run -A jsr:@pcsc/smartcard/cli";
+
+/** The help of `command`, or of the utility. */
+export function helpText(command?: string): string {
+  const entry = command === undefined ? undefined : COMMANDS[command];
+  if (entry) return `usage: ${PROGRAM} ${entry.synopsis}\n\n${entry.about}\n`;
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.synopsis}`);
+  return [
+    `usage: ${PROGRAM} <command> [options]`,
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "options: --reader NAME|INDEX, --json, --t0 (send, script), --help",
+    "exit codes: 0 ok, 1 failure, 2 usage",
+    "",
+  ].join("\n");
+}
+
+/** Reads the command line; throws a {@link UsageError} for one that does not make sense. */
+export function parseArgs(argv: readonly string[]): Invocation {
+  const args: string[] = [];
+  let reader: string | undefined;
+  let json = false;
+  let t0 = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") help = true;
+    else if (arg === "--json") json = true;
+    else if (arg === "--t0") t0 = true;
+    else if (arg === "--reader" || arg.startsWith("--reader=")) {
+      reader = arg === "--reader" ? argv[++i] : arg.slice("--reader=".length);
+      if (!reader) throw new UsageError("--reader needs a reader name or index");
+    } else if (arg.startsWith("--")) throw new UsageError(`unknown option ${arg}`);
+    else args.push(arg);
+  }
+  const command = args.shift() ?? "";
+  if (command === "" && help) return { command: "help", args, json, t0, help };
+  if (command === "help") return { command, args, json, t0, help: true };
+  if (!(command in COMMANDS)) {
+    throw new UsageError(command ? `unknown command ${command}` : "no command given");
+  }
+  if (t0 && command !== "send" && command !== "script") {
+    throw new UsageError("--t0 is for send and script", command);
+  }
+  return { command, args, reader, json, t0, help };
+}

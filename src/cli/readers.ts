@@ -1,0 +1,72 @@
+/**
+ * The readers as the card utility sees them: their states in one look, and the one a command
+ * is pointed at with --reader.
+ *
+ * @module
+ */
+
+import { ReaderWatch } from "../pcsc/reader_watch.ts";
+import { PcscError } from "../pcsc/context.ts";
+import { Reader } from "../smartcard/reader.ts";
+import { CardRequestException } from "../smartcard/exceptions.ts";
+import { asSmartcardError } from "../smartcard/pcsc_failure.ts";
+import { presenceOf } from "../smartcard/card_presence.ts";
+import { UsageError } from "./options.ts";
+
+/** A reader and what is in it. */
+export interface ReaderLook {
+  readonly index: number;
+  readonly name: string;
+  /** "card": a card answers; "mute": a card that does not; "empty". */
+  readonly state: "card" | "mute" | "empty";
+  readonly atr: readonly number[];
+}
+
+const SCARD_STATE_PRESENT = 0x20;
+const LOOK_MS = 5000;
+
+/** Every reader's state now (one SCardGetStatusChange). */
+export async function lookAtReaders(): Promise<ReaderLook[]> {
+  using watch = new ReaderWatch();
+  let outcome;
+  try {
+    outcome = await watch.look(null, performance.now() + LOOK_MS);
+  } catch (error) {
+    if (error instanceof PcscError) {
+      throw asSmartcardError(error, "Failed to look at the readers", CardRequestException);
+    }
+    throw error;
+  }
+  if (outcome.kind !== "changed") {
+    throw new CardRequestException("The PC/SC service did not answer");
+  }
+  return outcome.readers.map((report, index) => {
+    const presence = presenceOf(report);
+    const state = presence.present
+      ? "card"
+      : (report.state & SCARD_STATE_PRESENT) !== 0
+      ? "mute"
+      : "empty";
+    return { index, name: report.reader, state, atr: presence.atr };
+  });
+}
+
+/**
+ * The reader `spec` names (an index into the list, or a name), or without one the first
+ * reader with a card in it (`wantCard`) or the first reader.
+ */
+export async function chooseReader(spec: string | undefined, wantCard: boolean): Promise<Reader> {
+  const looks = await lookAtReaders();
+  if (looks.length === 0) throw new CardRequestException("No reader found");
+  if (spec === undefined) {
+    const chosen = (wantCard ? looks.find((l) => l.state === "card") : undefined) ?? looks[0];
+    return new Reader(chosen.name);
+  }
+  const byIndex = /^\d+$/.test(spec) ? looks[Number(spec)] : undefined;
+  const chosen = byIndex ?? looks.find((l) => l.name === spec);
+  if (chosen === undefined) {
+    const known = looks.map((l) => `${l.index}: ${l.name}`).join(", ");
+    throw new UsageError(`no reader ${JSON.stringify(spec)} (readers: ${known})`);
+  }
+  return new Reader(chosen.name);
+}
