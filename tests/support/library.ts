@@ -1,14 +1,8 @@
 /**
- * Opens the PC/SC library once, at module load, as the module does once per process: the
- * resource sanitizer would otherwise count it against whichever test happened to load it.
+ * Opens the PC/SC library once, at module load, as the testing kit does (see
+ * `src/testing/library.ts`): for the tests that do not import the kit.
  *
  * @module
  */
 
-import { library } from "../../src/ffi/library.ts";
-
-try {
-  library();
-} catch {
-  // no library here: the tests that need it are skipped by the stack check
-}
+import "../../src/testing/library.ts";

@@ -1,24 +1,16 @@
 /**
- * The quick-ACK route to the virtual cards. vpcd writes length and payload
- * separately with Nagle on, so without quick ACKs on the card's socket every
- * APDU waits ~40 ms for a delayed ACK: the cards listen on a loopback address
- * of their own whose route turns quick ACKs on. Adding a route changes the
+ * Adding and removing the quick-ACK route that the testing kit looks for
+ * (`src/testing/quick_ack.ts` says why it matters). Adding a route changes the
  * host, so the runner, the demo and the bench add it for their run and remove
  * it after, only when they were the ones to add it.
  *
  * @module
  */
 
-import { run } from "./command.ts";
+import { run } from "../../src/testing/command.ts";
+import { hasQuickAckRoute, QUICKACK_HOST } from "../../src/testing/quick_ack.ts";
 
-/** The loopback address given a quick-ACK route, see {@link ensureQuickAckRoute}. */
-export const QUICKACK_HOST = "127.0.0.77";
-
-/** Whether {@link QUICKACK_HOST} has its quick-ACK route. */
-export async function hasQuickAckRoute(): Promise<boolean> {
-  const shown = await run("ip", ["route", "show", "table", "local", "exact", QUICKACK_HOST]);
-  return shown.ok && /\bquickack 1\b/.test(shown.stdout);
-}
+export { hasQuickAckRoute, QUICKACK_HOST };
 
 /**
  * Adds the quick-ACK route when it is missing and this process may (root,

@@ -1,7 +1,7 @@
 /**
- * Serves one virtual card to a vpcd reader, in a Worker: the tests' own event
- * loop is blocked inside every synchronous PC/SC call, so a card answering
- * from it would deadlock the reader.
+ * Serves one virtual card to a vpcd reader, in a Worker: the code under test
+ * blocks its own event loop inside every synchronous PC/SC call, so a card
+ * answering from that loop would deadlock the reader.
  *
  * vpcd protocol: the card is the TCP client; every message is a 2-byte
  * big-endian length then the payload. A 1-byte payload is a control code
@@ -10,6 +10,20 @@
  *
  * @module
  */
+
+import {
+  type CardBehaviour,
+  type CardResponse,
+  NO_DIAGNOSIS,
+  Script,
+  type ScriptStep,
+  type TraceEntry,
+} from "./card_behaviour.ts";
+
+/** What the card does: a behaviour module's URL, or a script. */
+export type CardSource =
+  | { readonly behaviour: string }
+  | { readonly script: readonly ScriptStep[]; readonly mismatchResponse: readonly number[] };
 
 /** Requests from {@link VirtualCard} to its worker. */
 export type WorkerRequest =
@@ -20,7 +34,7 @@ export type WorkerRequest =
       readonly host: string;
       readonly port: number;
       readonly atr: readonly number[];
-      readonly behaviour: string;
+      readonly source: CardSource;
     }
     | { readonly type: "remove" }
     | { readonly type: "log" }
@@ -33,18 +47,18 @@ export type WorkerMessage =
   | {
     readonly type: "log";
     readonly id: number;
-    readonly apdus: number[][];
+    readonly trace: TraceEntry[];
     readonly controls: number[];
+    readonly pending: ScriptStep[];
   }
   /** The reader closed the link (daemon stopped, or it gave up on the card). */
   | { readonly type: "dropped"; readonly reason: string };
 
-/** What a behaviour module exports. */
-export interface CardBehaviour {
-  /** Answers one command APDU with a response APDU (data then SW1 SW2). */
-  handle(apdu: Uint8Array): Uint8Array;
-  /** Called on power on and warm reset, to drop volatile state. */
-  reset?(): void;
+/** How the worker answers: a response, and for a script what did not match. */
+interface Responder {
+  answer(apdu: Uint8Array): Promise<{ response: Uint8Array; mismatch?: string }>;
+  reset(): void;
+  readonly pending: ScriptStep[];
 }
 
 /** vpcd frames messages with a 16-bit length: longer responses cannot be sent. */
@@ -52,17 +66,15 @@ const MAX_MESSAGE = 0xffff;
 const POWER_ON = 0x01;
 const RESET = 0x02;
 const GET_ATR = 0x04;
-/** SW 6F 00, "no precise diagnosis": what the card answers when it cannot do better. */
-const NO_DIAGNOSIS = new Uint8Array([0x6f, 0x00]);
 
 const port = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   postMessage(message: WorkerMessage): void;
 };
 
-let behaviour: CardBehaviour | undefined;
+let responder: Responder | undefined;
 let link: { conn: Deno.TcpConn; served: Promise<void> } | undefined;
-const apdus: number[][] = [];
+const trace: TraceEntry[] = [];
 const controls: number[] = [];
 
 port.onmessage = ({ data: request }) => {
@@ -81,12 +93,12 @@ async function answer(request: WorkerRequest): Promise<WorkerMessage> {
   switch (request.type) {
     case "insert": {
       if (link !== undefined) throw new Error("the card is already inserted");
-      behaviour ??= await loadBehaviour(request.behaviour);
+      responder ??= await makeResponder(request.source);
       const conn = await Deno.connect({ hostname: request.host, port: request.port });
       // vpcd writes length and payload separately; without this each APDU
       // would also wait on Nagle in our direction.
       conn.setNoDelay(true);
-      link = { conn, served: serve(conn, Uint8Array.from(request.atr), behaviour) };
+      link = { conn, served: serve(conn, Uint8Array.from(request.atr), responder) };
       return { type: "done", id: request.id };
     }
     case "remove": {
@@ -99,8 +111,35 @@ async function answer(request: WorkerRequest): Promise<WorkerMessage> {
       return { type: "done", id: request.id };
     }
     case "log":
-      return { type: "log", id: request.id, apdus: apdus.slice(), controls: controls.slice() };
+      return {
+        type: "log",
+        id: request.id,
+        trace: trace.slice(),
+        controls: controls.slice(),
+        pending: responder?.pending ?? [],
+      };
   }
+}
+
+async function makeResponder(source: CardSource): Promise<Responder> {
+  if ("script" in source) {
+    const script = new Script(source.script, source.mismatchResponse);
+    return {
+      answer: (apdu) => Promise.resolve(script.answer(apdu)),
+      reset() {},
+      get pending() {
+        return script.pending;
+      },
+    };
+  }
+  const card = await loadBehaviour(source.behaviour);
+  return {
+    async answer(apdu) {
+      return { response: toUint8Array(await card.handle(apdu)) };
+    },
+    reset: () => card.reset?.(),
+    pending: [],
+  };
 }
 
 async function loadBehaviour(url: string): Promise<CardBehaviour> {
@@ -111,17 +150,21 @@ async function loadBehaviour(url: string): Promise<CardBehaviour> {
   return module as CardBehaviour;
 }
 
+function toUint8Array(response: CardResponse): Uint8Array {
+  return response instanceof Uint8Array ? response : Uint8Array.from(response);
+}
+
 /** Answers the reader until either side closes the link. */
-async function serve(conn: Deno.TcpConn, atr: Uint8Array, card: CardBehaviour): Promise<void> {
+async function serve(conn: Deno.TcpConn, atr: Uint8Array, card: Responder): Promise<void> {
   let reason = "the reader closed the connection";
   try {
-    card.reset?.();
+    card.reset();
     for (;;) {
       const header = await readExact(conn, 2);
       if (header === undefined) break;
       const payload = await readExact(conn, (header[0] << 8) | header[1]);
       if (payload === undefined) break;
-      const response = respond(payload, atr, card);
+      const response = await respond(payload, atr, card);
       if (response !== undefined) await writeFrame(conn, response);
     }
   } catch (error) {
@@ -135,29 +178,34 @@ async function serve(conn: Deno.TcpConn, atr: Uint8Array, card: CardBehaviour): 
   }
 }
 
-function respond(
+async function respond(
   payload: Uint8Array,
   atr: Uint8Array,
-  card: CardBehaviour,
-): Uint8Array | undefined {
+  card: Responder,
+): Promise<Uint8Array | undefined> {
   if (payload.length === 1) {
     const code = payload[0];
     controls.push(code);
-    if (code === POWER_ON || code === RESET) card.reset?.();
+    if (code === POWER_ON || code === RESET) card.reset();
     return code === GET_ATR ? atr : undefined;
   }
-  apdus.push(Array.from(payload));
-  let response: Uint8Array;
+  const command = Array.from(payload);
+  let answer: { response: Uint8Array; mismatch?: string };
   try {
-    response = card.handle(payload);
+    answer = await card.answer(payload);
   } catch (error) {
     // A behaviour bug: say so loudly but keep the card in, so the test fails
     // on the status word rather than on a mysterious removal.
     console.error("virtual card: handle() threw:", error);
-    return NO_DIAGNOSIS;
+    answer = { response: Uint8Array.from(NO_DIAGNOSIS) };
   }
   // Sending it cut would misframe the link.
-  return response.length > MAX_MESSAGE ? NO_DIAGNOSIS : response;
+  const response = answer.response.length > MAX_MESSAGE
+    ? Uint8Array.from(NO_DIAGNOSIS)
+    : answer.response;
+  const entry: TraceEntry = { command, response: Array.from(response) };
+  trace.push(answer.mismatch === undefined ? entry : { ...entry, mismatch: answer.mismatch });
+  return response;
 }
 
 async function readExact(conn: Deno.TcpConn, length: number): Promise<Uint8Array | undefined> {
