@@ -36,6 +36,12 @@ export function symbolDefinitions(abi: Abi) {
     parameters: [H, "buffer", "buffer", D, "pointer", "buffer", "buffer"],
   } as const;
   const getAttrib = { name: "SCardGetAttrib", parameters: [H, D, "buffer", "buffer"] } as const;
+  // optional: a library without it (an old or partial winscard) still loads for everything else
+  const setAttrib = {
+    name: "SCardSetAttrib",
+    parameters: [H, D, "buffer", D],
+    optional: true,
+  } as const;
   const blocking = { result: L } as const;
   const nonblocking = { result: L, nonblocking: true } as const;
   return {
@@ -73,6 +79,8 @@ export function symbolDefinitions(abi: Abi) {
     SCardTransmitAsync: { ...transmit, ...nonblocking },
     SCardGetAttrib: { ...getAttrib, ...blocking },
     SCardGetAttribAsync: { ...getAttrib, ...nonblocking },
+    SCardSetAttrib: { ...setAttrib, ...blocking },
+    SCardSetAttribAsync: { ...setAttrib, ...nonblocking },
     // Reader groups can be changed only through winscard; pcsc-lite and macOS lack these.
     SCardIntroduceReaderGroup: {
       name: n.SCardIntroduceReaderGroup,

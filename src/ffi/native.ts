@@ -27,6 +27,7 @@ import {
   reconnect,
   releaseContext,
   removeReaderFromGroup,
+  setAttrib,
   status,
   supportsReaderGroupChanges,
 } from "./pcsc.ts";
@@ -91,6 +92,13 @@ export interface NativePcsc {
   endTransaction(card: CardHandle, disposition: number): void;
   /** SCardStatus. */
   status(card: CardHandle): CardStatus;
+  /** SCardSetAttrib, blocking or on the blocking pool; `value` must not change until it settles. */
+  setAttrib(
+    blocking: boolean,
+    card: CardHandle,
+    attribute: number,
+    value: Uint8Array,
+  ): SyncOrAsync<void>;
   /** Buffers for SCardTransmit, SCardControl and SCardGetAttrib, and the calls over them. */
   exchange(sendCapacity: number): Exchange;
 }
@@ -114,5 +122,6 @@ export const SYSTEM_PCSC: NativePcsc = {
   beginTransaction,
   endTransaction,
   status,
+  setAttrib,
   exchange: (sendCapacity) => new Exchange(sendCapacity),
 };

@@ -261,6 +261,23 @@ export function endTransaction(card: CardHandle, disposition: number): void {
   check("SCardEndTransaction", sym().SCardEndTransaction(raw(card), disposition));
 }
 
+/**
+ * SCardSetAttrib, blocking or on the blocking pool. A library that lacks it fails the call
+ * with the platform's "feature not supported".
+ */
+export function setAttrib(
+  blocking: boolean,
+  card: CardHandle,
+  attribute: number,
+  value: Uint8Array,
+): SyncOrAsync<void> {
+  const s = sym();
+  const call = blocking ? s.SCardSetAttrib : s.SCardSetAttribAsync;
+  if (call === null) throw new PcscError("SCardSetAttrib", abi.unsupportedFeature);
+  const rv = call(raw(card), attribute, value, value.length);
+  return andThen(rv, (rv) => check("SCardSetAttrib", rv));
+}
+
 /** What SCardStatus reports. */
 export interface CardStatus {
   readonly reader: string;

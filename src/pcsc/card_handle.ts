@@ -4,14 +4,26 @@
  * @module
  */
 
-import { MAX_APDU_SIZE } from "../ffi/constants.ts";
+import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { andThen, type SyncOrAsync } from "../ffi/either.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { type CardHandle as NativeCard, type Exchange, PcscError } from "../ffi/pcsc.ts";
+import {
+  type CardHandle as NativeCard,
+  type CardStatus,
+  type Exchange,
+  PcscError,
+} from "../ffi/pcsc.ts";
 import { Context } from "./context.ts";
 
 // the layers above write their operations once with these too
 export { andThen, guarded, type SyncOrAsync } from "../ffi/either.ts";
+export type { CardStatus } from "../ffi/pcsc.ts";
+
+/**
+ * How a caller takes a response out of the handle's receive buffer, which the next call
+ * overwrites: `length` bytes from the start. The default gives a plain array.
+ */
+export type ResponseReader<T> = (receive: Uint8Array, length: number) => T;
 
 /** Why a card handle refused a call before PC/SC saw it. */
 export type Refusal = "released" | "busy" | "not connected" | "connected";
@@ -53,10 +65,13 @@ export class CardHandle implements Disposable {
   #queue: Promise<unknown> = Promise.resolve();
   #released = false;
 
-  /** Establishes the handle's context (SCardEstablishContext); connects nothing yet. */
-  constructor(native: NativePcsc = SYSTEM_PCSC) {
+  /**
+   * Establishes the handle's context (SCardEstablishContext, in the user scope unless told
+   * otherwise); connects nothing yet.
+   */
+  constructor(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER) {
     this.#native = native;
-    this.#context = Context.establish(native);
+    this.#context = Context.establish(native, scope);
     const connection = this.#connection;
     this.#context.beforeRelease(() => disconnectQuietly(native, connection));
   }
@@ -121,8 +136,16 @@ export class CardHandle implements Disposable {
     );
   }
 
-  /** SCardTransmit; gives the whole response, SW1 SW2 included. */
-  transmit(blocking: boolean, protocol: number, command: ArrayLike<number>): SyncOrAsync<number[]> {
+  /**
+   * SCardTransmit; gives the whole response, SW1 SW2 included, as `read` takes it out of the
+   * receive buffer (a plain array by default).
+   */
+  transmit<T = number[]>(
+    blocking: boolean,
+    protocol: number,
+    command: ArrayLike<number>,
+    read: ResponseReader<T> = bytesOf as ResponseReader<T>,
+  ): SyncOrAsync<T> {
     // a queued command is copied now: the caller may change its array before it runs
     const apdu = blocking && command instanceof Uint8Array
       ? command
@@ -131,13 +154,18 @@ export class CardHandle implements Disposable {
       const ex = this.#buffers;
       return andThen(
         ex.transmit(blocking, card, protocol, apdu, command.length),
-        (n) => bytesOf(ex.receive, n),
+        (n) => read(ex.receive, n),
       );
     });
   }
 
-  /** SCardControl; gives the reader's answer. */
-  control(blocking: boolean, code: number, command: ArrayLike<number>): SyncOrAsync<number[]> {
+  /** SCardControl; gives the reader's answer, as `read` takes it (see {@link transmit}). */
+  control<T = number[]>(
+    blocking: boolean,
+    code: number,
+    command: ArrayLike<number>,
+    read: ResponseReader<T> = bytesOf as ResponseReader<T>,
+  ): SyncOrAsync<T> {
     const bytes = blocking && command instanceof Uint8Array
       ? command
       : this.#stage(blocking, command);
@@ -145,17 +173,31 @@ export class CardHandle implements Disposable {
       const ex = this.#buffers;
       return andThen(
         ex.control(blocking, card, code, bytes, command.length),
-        (n) => bytesOf(ex.receive, n),
+        (n) => read(ex.receive, n),
       );
     });
   }
 
-  /** SCardGetAttrib; gives the attribute's bytes. */
-  getAttrib(blocking: boolean, attribute: number): SyncOrAsync<number[]> {
+  /** SCardGetAttrib; gives the attribute's bytes, as `read` takes them (see {@link transmit}). */
+  getAttrib<T = number[]>(
+    blocking: boolean,
+    attribute: number,
+    read: ResponseReader<T> = bytesOf as ResponseReader<T>,
+  ): SyncOrAsync<T> {
     return this.#run(blocking, true, (card) => {
       const ex = this.#buffers;
-      return andThen(ex.getAttrib(blocking, card, attribute), (n) => bytesOf(ex.receive, n));
+      return andThen(ex.getAttrib(blocking, card, attribute), (n) => read(ex.receive, n));
     });
+  }
+
+  /** SCardSetAttrib; a queued value is copied now, as a queued command is. */
+  setAttrib(blocking: boolean, attribute: number, value: ArrayLike<number>): SyncOrAsync<void> {
+    const bytes = blocking && value instanceof Uint8Array ? value : Uint8Array.from(value);
+    return this.#run(
+      blocking,
+      true,
+      (card) => this.#native.setAttrib(blocking, card, attribute, bytes),
+    );
   }
 
   /** SCardBeginTransaction: waits while another handle holds a transaction. */
@@ -170,15 +212,31 @@ export class CardHandle implements Disposable {
 
   /** SCardStatus's ATR, blocking: one native call. */
   atr(): number[] {
-    return this.#run(true, true, (card) => this.#native.status(card).atr) as number[];
+    return this.status().atr;
   }
 
-  /** SCardDisconnect with the disposition given at connect; refused while a call is pending. */
-  disconnect(): void {
+  /** SCardStatus, blocking: one native call; the state as bits on every platform. */
+  status(): CardStatus {
+    return this.#run(true, true, (card) => this.#native.status(card)) as CardStatus;
+  }
+
+  /**
+   * SCardDisconnect with `disposition`, by default the one given at connect; refused while a
+   * call is pending.
+   */
+  disconnect(disposition: number = this.#connection.disposition): void {
     this.#run(true, true, (card) => {
       this.#connection.card = null;
-      this.#native.disconnect(card, this.#connection.disposition);
+      this.#native.disconnect(card, disposition);
     });
+  }
+
+  /**
+   * SCardCancel on the handle's context: ends a wait pending on it where the platform can
+   * (pcsc-lite cancels only SCardGetStatusChange). Nothing to cancel is no error.
+   */
+  cancel(): void {
+    this.#context.cancel();
   }
 
   /**

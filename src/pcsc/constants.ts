@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { NativePcsc } from "../ffi/native.ts";
+
 export {
   MAX_APDU_SIZE,
   SCARD_ATTR,
@@ -24,10 +26,60 @@ export {
   SCARD_UNPOWER_CARD,
 } from "../ffi/constants.ts";
 export {
+  SCARD_ABSENT,
+  SCARD_NEGOTIABLE,
+  SCARD_POWERED,
+  SCARD_PRESENT,
+  SCARD_SPECIFIC,
+  SCARD_STATE_CHANGED,
+  SCARD_STATE_EMPTY,
+  SCARD_STATE_EXCLUSIVE,
+  SCARD_STATE_IGNORE,
+  SCARD_STATE_INUSE,
+  SCARD_STATE_MUTE,
+  SCARD_STATE_PRESENT,
+  SCARD_STATE_UNAVAILABLE,
+  SCARD_STATE_UNAWARE,
+  SCARD_STATE_UNKNOWN,
+  SCARD_STATE_UNPOWERED,
+  SCARD_SWALLOWED,
+} from "../ffi/constants.ts";
+export {
+  SCARD_E_CANCELLED,
+  SCARD_E_INVALID_HANDLE,
+  SCARD_E_INVALID_PARAMETER,
   SCARD_E_NO_SERVICE,
   SCARD_E_NO_SMARTCARD,
+  SCARD_E_NOT_READY,
+  SCARD_E_NOT_TRANSACTED,
+  SCARD_E_PROTO_MISMATCH,
+  SCARD_E_READER_UNAVAILABLE,
+  SCARD_E_SERVER_TOO_BUSY,
   SCARD_E_SERVICE_STOPPED,
+  SCARD_E_SHARING_VIOLATION,
+  SCARD_E_SYSTEM_CANCELLED,
+  SCARD_E_TIMEOUT,
+  SCARD_E_UNKNOWN_READER,
+  SCARD_P_SHUTDOWN,
   SCARD_W_REMOVED_CARD,
+  SCARD_W_RESET_CARD,
+  SCARD_W_UNPOWERED_CARD,
+  SCARD_W_UNRESPONSIVE_CARD,
+  SCARD_W_UNSUPPORTED_CARD,
 } from "../ffi/error_codes.ts";
 export { describeReturnCode } from "../ffi/abi.ts";
+export { PcscLibraryError } from "../ffi/library.ts";
+
+/** The constants whose value is the platform's, for the platform `native` plays. */
+export interface PlatformConstants {
+  /** SCARD_PROTOCOL_RAW */
+  readonly protocolRaw: number;
+  /** SCARD_E_UNSUPPORTED_FEATURE (0x80100022 on Windows, 0x8010001F elsewhere) */
+  readonly unsupportedFeature: number;
+}
+
+/** {@link PlatformConstants} of `native`: the system's, or those a scripted PC/SC plays. */
+export function platformConstants(native: NativePcsc): PlatformConstants {
+  return { protocolRaw: native.abi.protocolRaw, unsupportedFeature: native.abi.unsupportedFeature };
+}
 export { ctlCode, SCARD_PROTOCOL_RAW, SERVICE_STOPS_WITHOUT_READERS } from "../ffi/pcsc.ts";

@@ -10,6 +10,8 @@ import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
 
 // What every failed call of this layer throws: the call and its return code.
 export { PcscError };
+// The native interface, for the layers above to be handed a scripted one in tests.
+export { type NativePcsc, SYSTEM_PCSC };
 
 // What the finalizer frees when an owner is dropped without release(): the handle and the
 // library it came from, never the Context itself (that would keep it reachable).
@@ -44,9 +46,12 @@ export class Context implements Disposable {
     dropped.register(this, this.#held, this);
   }
 
-  /** SCardEstablishContext(SCARD_SCOPE_USER); throws the `PcscError` of a failure. */
-  static establish(native: NativePcsc = SYSTEM_PCSC): Context {
-    return new Context(native, native.establishContext(SCARD_SCOPE_USER));
+  /**
+   * SCardEstablishContext, in the user scope unless told otherwise (the Web Smart Card API
+   * asks for the system scope); throws the `PcscError` of a failure.
+   */
+  static establish(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER): Context {
+    return new Context(native, native.establishContext(scope));
   }
 
   /** The native handle; throws once released. */

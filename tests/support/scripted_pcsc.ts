@@ -6,7 +6,13 @@
  *
  * It plays the service, not the library: readers and cards come and go by the test's hand,
  * SCardGetStatusChange compares what it is handed with what is, and the platform traits come
- * from the ABI description it is given. Card calls are not scripted.
+ * from the ABI description it is given.
+ *
+ * Card calls play a simple card service: connect with share modes and protocol choice,
+ * transactions that wait for one another, attributes, and an APDU or control answer the test
+ * gives ({@link ScriptedPcsc.answer}, {@link ScriptedPcsc.controlAnswer}). A test can make the
+ * next call of a name fail ({@link ScriptedPcsc.failNext}) or stay pending until it lets go
+ * ({@link ScriptedPcsc.hold}). Reader groups are not scripted.
  *
  * @module
  */
@@ -14,6 +20,16 @@
 import { type Abi, LINUX_ABI } from "../../src/ffi/abi.ts";
 import {
   PNP_NOTIFICATION,
+  SCARD_ABSENT,
+  SCARD_EJECT_CARD,
+  SCARD_LEAVE_CARD,
+  SCARD_NEGOTIABLE,
+  SCARD_POWERED,
+  SCARD_PRESENT,
+  SCARD_PROTOCOL_T0,
+  SCARD_PROTOCOL_T1,
+  SCARD_SHARE_DIRECT,
+  SCARD_SHARE_SHARED,
   SCARD_STATE_CHANGED,
   SCARD_STATE_EMPTY,
   SCARD_STATE_PRESENT,
@@ -21,15 +37,30 @@ import {
 } from "../../src/ffi/constants.ts";
 import {
   SCARD_E_CANCELLED,
+  SCARD_E_INSUFFICIENT_BUFFER,
   SCARD_E_INVALID_HANDLE,
   SCARD_E_NO_SERVICE,
+  SCARD_E_NO_SMARTCARD,
+  SCARD_E_NOT_TRANSACTED,
+  SCARD_E_PROTO_MISMATCH,
   SCARD_E_SERVICE_STOPPED,
+  SCARD_E_SHARING_VIOLATION,
   SCARD_E_TIMEOUT,
   SCARD_E_UNKNOWN_READER,
   SCARD_F_COMM_ERROR,
+  SCARD_W_REMOVED_CARD,
+  SCARD_W_RESET_CARD,
 } from "../../src/ffi/error_codes.ts";
 import type { NativePcsc } from "../../src/ffi/native.ts";
-import { type ContextHandle, PcscError } from "../../src/ffi/pcsc.ts";
+import {
+  type CardHandle,
+  type CardStatus,
+  type Connected,
+  type ContextHandle,
+  Exchange,
+  PcscError,
+} from "../../src/ffi/pcsc.ts";
+import type { SyncOrAsync } from "../../src/ffi/either.ts";
 import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
 
 /** How the scripted service behaves. */
@@ -52,6 +83,31 @@ export interface ScriptedOptions {
 interface ScriptedReader {
   atr: number[] | null;
   events: number;
+  /** the protocols the card offers */
+  protocols: number;
+  /** SCardStatus's state bits while a card is in; null: present, powered, negotiable */
+  cardState: number | null;
+  attributes: Map<number, number[]>;
+  /** the card handle holding a transaction, if any */
+  lock: number | null;
+  /** begins waiting for the lock */
+  lockWaiters: (() => void)[];
+}
+
+interface ScriptedCard {
+  readonly handle: number;
+  readonly context: number;
+  readonly reader: string;
+  share: number;
+  protocol: number;
+  /** the reader's event count at connect: a card taken out since is another card */
+  readonly events: number;
+  /**
+   * The card was reset or unpowered since: every call that needs the card says
+   * SCARD_W_RESET_CARD until SCardReconnect, as pcsc-lite's do (to the handle that asked for
+   * the reset too).
+   */
+  resetPending: boolean;
 }
 
 interface Waiter {
@@ -68,7 +124,26 @@ export interface ScriptedCall {
   readonly readers?: readonly string[];
   /** dwCurrentState of each reader state, as handed in */
   readonly currentStates?: readonly number[];
+  /** SCardEstablishContext's scope */
+  readonly scope?: number;
+  /** the card handle of a card call */
+  readonly card?: number;
+  /** SCardConnect's reader */
+  readonly reader?: string;
+  /** SCardConnect's share mode */
+  readonly share?: number;
+  /** SCardConnect's preferred protocols; SCardTransmit's PCI protocol */
+  readonly protocols?: number;
+  /** SCardDisconnect's and SCardEndTransaction's disposition */
+  readonly disposition?: number;
+  /** the bytes sent: command APDU, control data, attribute value */
+  readonly bytes?: readonly number[];
+  /** SCardControl's code, SCardGetAttrib's and SCardSetAttrib's attribute */
+  readonly code?: number;
 }
+
+/** The next call of a name made to fail: with a code, as the service would. */
+type Failure = { readonly code: number };
 
 /** See the module comment. */
 export class ScriptedPcsc implements NativePcsc {
@@ -86,6 +161,25 @@ export class ScriptedPcsc implements NativePcsc {
   #nextContext = 1;
   #live = 0;
   readonly #waiters = new Set<Waiter>();
+  readonly #cards = new Map<number, ScriptedCard>();
+  #nextCard = 1001;
+  readonly #failures = new Map<string, Failure[]>();
+  readonly #holds = new Map<string, Promise<void>[]>();
+
+  /**
+   * How the card answers a command APDU (SW1 SW2 included). Default: 90 00. A test may
+   * throw a `PcscError` from it to fail the call.
+   */
+  answer: (apdu: Uint8Array, reader: string, protocol: number) => ArrayLike<number> = () => [
+    0x90,
+    0x00,
+  ];
+
+  /** How the reader answers SCardControl. Default: the data echoed. */
+  controlAnswer: (code: number, data: Uint8Array, reader: string) => ArrayLike<number> = (
+    _code,
+    data,
+  ) => data;
 
   /** A service with no reader; see {@link ScriptedOptions}. */
   constructor(options: ScriptedOptions = {}) {
@@ -101,8 +195,66 @@ export class ScriptedPcsc implements NativePcsc {
   /** Plugs a reader in (starting a service that stops without readers), with or without a card. */
   plug(name: string, atr: number[] | null = null): void {
     if (!this.#running && this.abi.serviceStopsWithoutReaders) this.start();
-    this.#readers.set(name, { atr, events: 0 });
+    this.#readers.set(name, {
+      atr,
+      events: 0,
+      protocols: SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+      cardState: null,
+      attributes: new Map(),
+      lock: null,
+      lockWaiters: [],
+    });
     this.#changed();
+  }
+
+  /** The protocols the card in `name` offers (default T=0 and T=1; T=1 is chosen first). */
+  offer(name: string, protocols: number): void {
+    this.#reader(name).protocols = protocols;
+  }
+
+  /** SCardStatus's state bits for the card in `name`; null: present, powered, negotiable. */
+  setCardState(name: string, state: number | null): void {
+    this.#reader(name).cardState = state;
+  }
+
+  /** An attribute of reader `name`, as SCardGetAttrib reads it. */
+  setAttribute(name: string, attribute: number, value: number[]): void {
+    this.#reader(name).attributes.set(attribute, value);
+  }
+
+  /** An attribute of reader `name` (what SCardSetAttrib wrote), or undefined. */
+  attribute(name: string, attribute: number): number[] | undefined {
+    return this.#reader(name).attributes.get(attribute);
+  }
+
+  /** The next call of `call` (e.g. "SCardTransmit") fails with `code`, once. */
+  failNext(call: string, code: number): void {
+    const list = this.#failures.get(call) ?? [];
+    list.push({ code });
+    this.#failures.set(call, list);
+  }
+
+  /**
+   * The next call of `call` made on the blocking pool stays pending until the returned
+   * function is called: for tests of what happens meanwhile.
+   */
+  hold(call: string): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => release = resolve);
+    const list = this.#holds.get(call) ?? [];
+    list.push(gate);
+    this.#holds.set(call, list);
+    return release;
+  }
+
+  /** Card handles connected and not yet disconnected. */
+  get liveCards(): number {
+    return this.#cards.size;
+  }
+
+  /** The card handle holding a transaction on reader `name`, or null. */
+  transactionHolder(name: string): number | null {
+    return this.#reader(name).lock;
   }
 
   /** Unplugs a reader, card and all; where the service stops with its last reader, it stops. */
@@ -165,9 +317,10 @@ export class ScriptedPcsc implements NativePcsc {
 
   // ----- the native interface -----
 
-  establishContext(_scope: number): ContextHandle {
-    this.calls.push({ call: "SCardEstablishContext" });
+  establishContext(scope: number): ContextHandle {
+    this.calls.push({ call: "SCardEstablishContext", scope });
     if (!this.#running) throw new PcscError("SCardEstablishContext", SCARD_E_NO_SERVICE, this.abi);
+    this.#failIfTold("SCardEstablishContext");
     const context = this.#nextContext++;
     this.#contexts.add(context);
     this.#live++;
@@ -204,6 +357,7 @@ export class ScriptedPcsc implements NativePcsc {
   listReaders(handle: ContextHandle, _groups: readonly string[] | null): string[] {
     this.calls.push({ call: "SCardListReaders", context: handle as unknown as number });
     this.#checkContext("SCardListReaders", handle);
+    this.#failIfTold("SCardListReaders");
     return [...this.#readers.keys()];
   }
 
@@ -284,35 +438,224 @@ export class ScriptedPcsc implements NativePcsc {
   removeReaderFromGroup(): void {
     notScripted("SCardRemoveReaderFromGroup");
   }
-  connect(): never {
-    return notScripted("SCardConnect");
+  connect(
+    blocking: boolean,
+    handle: ContextHandle,
+    reader: string,
+    share: number,
+    protocols: number,
+  ): SyncOrAsync<Connected> {
+    const context = handle as unknown as number;
+    this.calls.push({ call: "SCardConnect", context, reader, share, protocols });
+    return this.#settle(blocking, "SCardConnect", () => {
+      this.#checkContext("SCardConnect", handle);
+      const r = this.#readers.get(reader);
+      if (!r) throw this.#error("SCardConnect", SCARD_E_UNKNOWN_READER);
+      const direct = share === SCARD_SHARE_DIRECT;
+      if (!r.atr && !direct) throw this.#error("SCardConnect", SCARD_E_NO_SMARTCARD);
+      const others = [...this.#cards.values()].filter((c) => c.reader === reader);
+      const held = others.some((c) => c.share !== SCARD_SHARE_SHARED);
+      if (held || (share !== SCARD_SHARE_SHARED && others.length > 0)) {
+        throw this.#error("SCardConnect", SCARD_E_SHARING_VIOLATION);
+      }
+      let protocol = 0;
+      if (r.atr && (protocols !== 0 || !direct)) {
+        const usable = protocols & (r.protocols | this.abi.protocolRaw);
+        protocol = usable & SCARD_PROTOCOL_T1 ||
+          usable & SCARD_PROTOCOL_T0 ||
+          usable & this.abi.protocolRaw;
+        if (protocol === 0) throw this.#error("SCardConnect", SCARD_E_PROTO_MISMATCH);
+      }
+      const card = this.#nextCard++;
+      this.#cards.set(card, {
+        handle: card,
+        context,
+        reader,
+        share,
+        protocol,
+        events: r.events,
+        resetPending: false,
+      });
+      return { handle: card as unknown as CardHandle, protocol };
+    });
   }
   connectAsync(): never {
     return notScripted("SCardConnect");
   }
-  reconnect(): never {
-    return notScripted("SCardReconnect");
+  reconnect(
+    blocking: boolean,
+    handle: CardHandle,
+    share: number,
+    protocols: number,
+    init: number,
+  ): SyncOrAsync<number> {
+    const card = handle as unknown as number;
+    this.calls.push({ call: "SCardReconnect", card, share, protocols, disposition: init });
+    return this.#settle(blocking, "SCardReconnect", () => {
+      const c = this.#card("SCardReconnect", handle, false);
+      const r = this.#reader(c.reader);
+      if (init !== SCARD_LEAVE_CARD) this.#resetOthers(c.reader, card);
+      const usable = protocols & (r.protocols | this.abi.protocolRaw);
+      const protocol = usable & SCARD_PROTOCOL_T1 ||
+        usable & SCARD_PROTOCOL_T0 ||
+        usable & this.abi.protocolRaw;
+      if (protocol === 0 && share !== SCARD_SHARE_DIRECT) {
+        throw this.#error("SCardReconnect", SCARD_E_PROTO_MISMATCH);
+      }
+      c.share = share;
+      c.protocol = protocol;
+      c.resetPending = false;
+      return protocol;
+    });
   }
   reconnectAsync(): never {
     return notScripted("SCardReconnect");
   }
-  disconnect(): void {
-    notScripted("SCardDisconnect");
+  disconnect(handle: CardHandle, disposition: number): void {
+    const card = handle as unknown as number;
+    this.calls.push({ call: "SCardDisconnect", card, disposition });
+    const c = this.#card("SCardDisconnect", handle, false);
+    this.#failIfTold("SCardDisconnect");
+    this.#cards.delete(card);
+    if (disposition !== SCARD_LEAVE_CARD && disposition !== SCARD_EJECT_CARD) {
+      this.#resetOthers(c.reader, card);
+    }
+    const r = this.#readers.get(c.reader);
+    if (r?.lock === card) this.#unlock(r);
   }
-  beginTransaction(): void {
-    notScripted("SCardBeginTransaction");
+  beginTransaction(blocking: boolean, handle: CardHandle): SyncOrAsync<void> {
+    const card = handle as unknown as number;
+    this.calls.push({ call: "SCardBeginTransaction", card });
+    const take = (): boolean => {
+      const c = this.#card("SCardBeginTransaction", handle);
+      const r = this.#reader(c.reader);
+      if (r.lock !== null && r.lock !== card) return false;
+      r.lock = card;
+      return true;
+    };
+    if (blocking) {
+      this.#failIfTold("SCardBeginTransaction");
+      if (!take()) throw this.#error("SCardBeginTransaction", SCARD_E_SHARING_VIOLATION);
+      return;
+    }
+    return (async () => {
+      await this.#turn("SCardBeginTransaction");
+      this.#failIfTold("SCardBeginTransaction");
+      // as pcsc-lite's client library: wait until the other handle's transaction has ended
+      while (!take()) {
+        const r = this.#reader(this.#card("SCardBeginTransaction", handle).reader);
+        await new Promise<void>((resolve) => r.lockWaiters.push(resolve));
+      }
+    })();
   }
   beginTransactionAsync(): never {
     return notScripted("SCardBeginTransaction");
   }
-  endTransaction(): void {
-    notScripted("SCardEndTransaction");
+  endTransaction(handle: CardHandle, disposition: number): void {
+    const card = handle as unknown as number;
+    this.calls.push({ call: "SCardEndTransaction", card, disposition });
+    const c = this.#card("SCardEndTransaction", handle);
+    this.#failIfTold("SCardEndTransaction");
+    const r = this.#reader(c.reader);
+    if (r.lock !== card) throw this.#error("SCardEndTransaction", SCARD_E_NOT_TRANSACTED);
+    // pcsc-lite 1.9 refuses to eject here, and the transaction may outlive the refusal
+    if (disposition === SCARD_EJECT_CARD) {
+      throw this.#error("SCardEndTransaction", this.abi.unsupportedFeature);
+    }
+    // the handle that asked for a reset hears of it too, as pcsc-lite's does
+    if (disposition !== SCARD_LEAVE_CARD) this.#resetOthers(c.reader, null);
+    this.#unlock(r);
   }
-  status(): never {
-    return notScripted("SCardStatus");
+  status(handle: CardHandle): CardStatus {
+    this.calls.push({ call: "SCardStatus", card: handle as unknown as number });
+    const c = this.#card("SCardStatus", handle);
+    this.#failIfTold("SCardStatus");
+    const r = this.#reader(c.reader);
+    const state = r.atr
+      ? r.cardState ?? (SCARD_PRESENT | SCARD_POWERED | SCARD_NEGOTIABLE)
+      : SCARD_ABSENT;
+    return { reader: c.reader, state, protocol: c.protocol, atr: [...(r.atr ?? [])] };
   }
-  exchange(): never {
-    return notScripted("SCardTransmit");
+  setAttrib(
+    blocking: boolean,
+    handle: CardHandle,
+    attribute: number,
+    value: Uint8Array,
+  ): SyncOrAsync<void> {
+    const card = handle as unknown as number;
+    this.calls.push({ call: "SCardSetAttrib", card, code: attribute, bytes: [...value] });
+    return this.#settle(blocking, "SCardSetAttrib", () => {
+      const c = this.#card("SCardSetAttrib", handle);
+      this.#reader(c.reader).attributes.set(attribute, [...value]);
+    });
+  }
+  exchange(sendCapacity: number): Exchange {
+    // a class in here reaches the service's private calls; inside it, `this` is the Exchange
+    // deno-lint-ignore no-this-alias
+    const pcsc = this;
+    return new (class ScriptedExchange extends Exchange {
+      override transmit(
+        blocking: boolean,
+        handle: CardHandle,
+        protocol: number,
+        command: Uint8Array,
+        length: number,
+      ): SyncOrAsync<number> {
+        const bytes = command.slice(0, length);
+        pcsc.calls.push({
+          call: "SCardTransmit",
+          card: handle as unknown as number,
+          protocols: protocol,
+          bytes: [...bytes],
+        });
+        return pcsc.#settle(blocking, "SCardTransmit", () => {
+          const c = pcsc.#card("SCardTransmit", handle);
+          if (protocol !== c.protocol) throw pcsc.#error("SCardTransmit", SCARD_E_PROTO_MISMATCH);
+          return pcsc.#receive(
+            "SCardTransmit",
+            this.receive,
+            pcsc.answer(bytes, c.reader, protocol),
+          );
+        });
+      }
+      override control(
+        blocking: boolean,
+        handle: CardHandle,
+        code: number,
+        command: Uint8Array,
+        length: number,
+      ): SyncOrAsync<number> {
+        const bytes = command.slice(0, length);
+        pcsc.calls.push({
+          call: "SCardControl",
+          card: handle as unknown as number,
+          code,
+          bytes: [...bytes],
+        });
+        return pcsc.#settle(blocking, "SCardControl", () => {
+          const c = pcsc.#card("SCardControl", handle, false);
+          const answer = pcsc.controlAnswer(code, bytes, c.reader);
+          return pcsc.#receive("SCardControl", this.receive, answer);
+        });
+      }
+      override getAttrib(
+        blocking: boolean,
+        handle: CardHandle,
+        attribute: number,
+      ): SyncOrAsync<number> {
+        pcsc.calls.push({
+          call: "SCardGetAttrib",
+          card: handle as unknown as number,
+          code: attribute,
+        });
+        return pcsc.#settle(blocking, "SCardGetAttrib", () => {
+          const c = pcsc.#card("SCardGetAttrib", handle, false);
+          const value = pcsc.#reader(c.reader).attributes.get(attribute);
+          if (!value) throw pcsc.#error("SCardGetAttrib", pcsc.abi.unsupportedFeature);
+          return pcsc.#receive("SCardGetAttrib", this.receive, value);
+        });
+      }
+    })(sendCapacity);
   }
 
   // ----- inside -----
@@ -331,6 +674,73 @@ export class ScriptedPcsc implements NativePcsc {
     const reader = this.#readers.get(name);
     if (!reader) return null;
     return (reader.events << 16) | (reader.atr ? SCARD_STATE_PRESENT : SCARD_STATE_EMPTY);
+  }
+
+  /**
+   * Runs a card call now (blocking) or as a nonblocking call would: on a later turn of the
+   * event loop, after any hold the test placed on it.
+   */
+  #settle<T>(blocking: boolean, call: string, run: () => T): SyncOrAsync<T> {
+    if (blocking) {
+      this.#failIfTold(call);
+      return run();
+    }
+    return (async () => {
+      await this.#turn(call);
+      this.#failIfTold(call);
+      return run();
+    })();
+  }
+
+  /** A later turn of the event loop, and the end of the test's hold on `call`, if any. */
+  async #turn(call: string): Promise<void> {
+    const gate = this.#holds.get(call)?.shift();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (gate) await gate;
+  }
+
+  #failIfTold(call: string): void {
+    const failure = this.#failures.get(call)?.shift();
+    if (failure) throw this.#error(call, failure.code);
+  }
+
+  #error(call: string, code: number): PcscError {
+    return new PcscError(call, code, this.abi);
+  }
+
+  /**
+   * The scripted card of `handle`; a call on a card taken out since the connect (unless the
+   * call needs no card: `card` false) fails as pcsc-lite's does.
+   */
+  #card(call: string, handle: CardHandle, card = true): ScriptedCard {
+    if (!this.#running) throw this.#error(call, SCARD_E_NO_SERVICE);
+    const c = this.#cards.get(handle as unknown as number);
+    if (!c) throw this.#error(call, SCARD_E_INVALID_HANDLE);
+    const r = this.#readers.get(c.reader);
+    if (card && c.share !== SCARD_SHARE_DIRECT && (!r?.atr || r.events !== c.events)) {
+      throw this.#error(call, SCARD_W_REMOVED_CARD);
+    }
+    if (card && c.resetPending) throw this.#error(call, SCARD_W_RESET_CARD);
+    return c;
+  }
+
+  /** Marks every handle on reader `name` but `except` as reset (see ScriptedCard). */
+  #resetOthers(name: string, except: number | null): void {
+    for (const c of this.#cards.values()) {
+      if (c.reader === name && c.handle !== except) c.resetPending = true;
+    }
+  }
+
+  /** Writes an answer into a receive buffer; gives its length. */
+  #receive(call: string, receive: Uint8Array, answer: ArrayLike<number>): number {
+    if (answer.length > receive.length) throw this.#error(call, SCARD_E_INSUFFICIENT_BUFFER);
+    receive.set(answer);
+    return answer.length;
+  }
+
+  #unlock(reader: ScriptedReader): void {
+    reader.lock = null;
+    for (const wake of reader.lockWaiters.splice(0)) wake();
   }
 
   #checkContext(call: string, handle: ContextHandle): void {

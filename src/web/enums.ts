@@ -1,0 +1,79 @@
+/**
+ * The API's enums and the PC/SC values they stand for: access modes, dispositions,
+ * protocols.
+ *
+ * @module
+ */
+
+import {
+  type PlatformConstants,
+  SCARD_EJECT_CARD,
+  SCARD_LEAVE_CARD,
+  SCARD_PROTOCOL_T0,
+  SCARD_PROTOCOL_T1,
+  SCARD_RESET_CARD,
+  SCARD_SHARE_DIRECT,
+  SCARD_SHARE_EXCLUSIVE,
+  SCARD_SHARE_SHARED,
+  SCARD_UNPOWER_CARD,
+} from "../pcsc/constants.ts";
+
+/** How `connect` shares the card (`SmartCardAccessMode`). */
+export type SmartCardAccessMode = "shared" | "exclusive" | "direct";
+/** What happens to the card at a disconnect or the end of a transaction. */
+export type SmartCardDisposition = "leave" | "reset" | "unpower" | "eject";
+/** A card protocol (`SmartCardProtocol`). */
+export type SmartCardProtocol = "raw" | "t0" | "t1";
+
+/** Every {@link SmartCardAccessMode}. */
+export const ACCESS_MODES: readonly SmartCardAccessMode[] = ["shared", "exclusive", "direct"];
+/** Every {@link SmartCardDisposition}. */
+export const DISPOSITIONS: readonly SmartCardDisposition[] = ["leave", "reset", "unpower", "eject"];
+/** Every {@link SmartCardProtocol}. */
+export const PROTOCOLS: readonly SmartCardProtocol[] = ["raw", "t0", "t1"];
+
+/** SCARD_SHARE_* for an access mode. */
+export function shareMode(mode: SmartCardAccessMode): number {
+  return mode === "shared"
+    ? SCARD_SHARE_SHARED
+    : mode === "exclusive"
+    ? SCARD_SHARE_EXCLUSIVE
+    : SCARD_SHARE_DIRECT;
+}
+
+/** SCARD_*_CARD for a disposition. */
+export function dispositionCode(disposition: SmartCardDisposition): number {
+  switch (disposition) {
+    case "leave":
+      return SCARD_LEAVE_CARD;
+    case "reset":
+      return SCARD_RESET_CARD;
+    case "unpower":
+      return SCARD_UNPOWER_CARD;
+    case "eject":
+      return SCARD_EJECT_CARD;
+  }
+}
+
+/** SCARD_PROTOCOL_* for a protocol; RAW is the platform's value. */
+export function protocolCode(protocol: SmartCardProtocol, constants: PlatformConstants): number {
+  return protocol === "t0"
+    ? SCARD_PROTOCOL_T0
+    : protocol === "t1"
+    ? SCARD_PROTOCOL_T1
+    : constants.protocolRaw;
+}
+
+/** The protocol a PC/SC value is, when it is exactly one of T=0, T=1 and raw ("valid"). */
+export function protocolOf(
+  code: number,
+  constants: PlatformConstants,
+): SmartCardProtocol | undefined {
+  return code === SCARD_PROTOCOL_T0
+    ? "t0"
+    : code === SCARD_PROTOCOL_T1
+    ? "t1"
+    : code === constants.protocolRaw
+    ? "raw"
+    : undefined;
+}

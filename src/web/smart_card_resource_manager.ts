@@ -1,0 +1,61 @@
+/**
+ * `SmartCardResourceManager`: what `navigator.smartCard` is, the door to PC/SC contexts.
+ *
+ * @module
+ */
+
+import { SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
+import { Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { platformConstants } from "../pcsc/constants.ts";
+import { asWebError } from "./corresponding_exception.ts";
+import { createContext, type SmartCardContext } from "./smart_card_context.ts";
+
+// Handed from createResourceManager to the constructor.
+let creating: NativePcsc | undefined;
+
+/** Establishes PC/SC contexts; `navigator.smartCard` once installed (see `install`). */
+export class SmartCardResourceManager {
+  readonly #native: NativePcsc;
+
+  /**
+   * Not for calling: use `navigator.smartCard` or the module's `smartCard`. As in a
+   * browser, `new SmartCardResourceManager()` is a `TypeError`.
+   */
+  constructor() {
+    const native = creating;
+    creating = undefined;
+    if (native === undefined) throw new TypeError("Illegal constructor");
+    this.#native = native;
+  }
+
+  /**
+   * SCardEstablishContext with the system scope. Without `--allow-ffi` it rejects with a
+   * "SecurityError" (where a browser's page is not allowed the feature); without a PC/SC
+   * library or service, with a `SmartCardError` "no-service".
+   */
+  async establishContext(): Promise<SmartCardContext> {
+    const native = this.#native;
+    let context: Context;
+    try {
+      // a browser establishes it in parallel: the promise settles later, never at once
+      await Promise.resolve();
+      context = Context.establish(native, SCARD_SCOPE_SYSTEM);
+    } catch (error) {
+      throw asWebError(error, platformConstants(native));
+    }
+    return createContext(context);
+  }
+}
+
+/**
+ * A resource manager over `native`: the system's PC/SC unless told (tests hand it a scripted
+ * one). Not exported from the module: code gets the one `smartCard`.
+ */
+export function createResourceManager(native: NativePcsc = SYSTEM_PCSC): SmartCardResourceManager {
+  creating = native;
+  try {
+    return new SmartCardResourceManager();
+  } finally {
+    creating = undefined;
+  }
+}
