@@ -29,32 +29,9 @@
  */
 
 import { CardConnection, readers } from "../mod.ts";
-import { ATR_T1 } from "../tests/cards/atrs.ts";
-import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { cardPresent } from "../tests/support/presence.ts";
-import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
-import { startStack } from "../tests/support/stack.ts";
-import type { PcscStack } from "../tests/support/stack.ts";
-import type { VirtualCard } from "../tests/support/virtual_card.ts";
 import { BareTransmit } from "./bare_transmit.ts";
+import { type Case, CASES, median, onBenchStack } from "./bench_stack.ts";
 import { buildCLoop, CLoop } from "./c_loop.ts";
-
-/** One response size under test. */
-interface Case {
-  readonly label: string;
-  readonly apdu: readonly number[];
-  /** data + SW1 SW2 */
-  readonly responseLength: number;
-}
-
-const CASES: readonly Case[] = [
-  { label: "5 B", apdu: [0x00, 0x20, 0x00, 0x00, 0x03], responseLength: 5 },
-  {
-    label: "261 B",
-    apdu: [0x00, 0x20, 0x00, 0x00, 0x00, 0x01, 0x03],
-    responseLength: 261,
-  },
-];
 
 type Variant = "C" | "transmitSync" | "bare async" | "transmit";
 const VARIANTS: readonly Variant[] = ["C", "transmitSync", "bare async", "transmit"];
@@ -109,54 +86,22 @@ async function main(): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => interrupt.abort(new Error(`interrupted (${signal})`)));
   }
-  const dir = await Deno.makeTempDir({ prefix: "pcsc-bench-" });
-  let stack: PcscStack | undefined;
-  let card: VirtualCard | undefined;
-  let cLoop: CLoop | undefined;
-  let routeAdded = false;
-  try {
-    // startStack reads these. The socket name is set here too so that one
-    // left in the caller's environment cannot point the bench elsewhere;
-    // libpcsclite caches it at its first call, which comes later (cardPresent).
-    Deno.env.set("PCSC_TEST_DIR", dir);
-    Deno.env.set("PCSCLITE_CSOCK_NAME", `${dir}/run/pcscd.comm`);
-    // As tests/run.ts: the packages, then the quick-ACK route, when this
-    // machine allows (Linux, root); otherwise startStack says what is missing.
-    if (await prepareMachine()) {
-      const { added, why } = await ensureQuickAckRoute();
-      routeAdded = added;
-      if (why) console.log(`note: the card uses 127.0.0.1, ~40 ms per APDU: ${why}`);
-    }
-    const started = await startStack();
-    if ("skipped" in started) {
-      console.log(`cannot bench: ${started.skipped.replace(/^integration tests skipped: /, "")}`);
-      return 2;
-    }
-    stack = started;
-    const reader = stack.readerNames[0];
-    card = stack.card({ atr: ATR_T1, reader: 0 });
-    await card.insert();
-    await cardPresent(reader);
-
+  return await onBenchStack(async (reader, dir) => {
     const build = await buildCLoop(dir);
     if ("unavailable" in build) console.log(`C baseline skipped: ${build.unavailable}`);
-    else cLoop = new CLoop(build.binary, reader);
-
+    await using cLoop = "unavailable" in build ? undefined : new CLoop(build.binary, reader);
     const results = await measure(reader, cLoop, options);
     if (options.raw) printRaw(results);
     printTable(results, cLoop !== undefined);
     return 0;
-  } catch (error) {
+  }, (error) => {
     if (interrupt.signal.aborted) {
       console.error(`bench ${(interrupt.signal.reason as Error).message}`);
       return 130;
     }
     console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
-  } finally {
-    await tearDown(dir, stack, card, cLoop);
-    if (routeAdded) await removeQuickAckRoute();
-  }
+  });
 }
 
 /** Per case, per variant: µs per APDU of every round. */
@@ -273,12 +218,6 @@ function cRun(cLoop: CLoop, c: Case, count: number, warmup: number): Promise<num
   return cLoop.run(run, C_RUN_TIMEOUT_MS, interrupt.signal);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function printRaw(results: Results): void {
   for (const [c, byVariant] of results) {
     for (const [variant, values] of byVariant) {
@@ -328,32 +267,6 @@ function printTable(results: Results, withC: boolean): void {
     if (!bare?.length || !ours?.length) continue;
     const extra = median(ours) - median(bare);
     console.log(`${c.label}: transmit - bare async = ${extra.toFixed(1)} µs (target ≤ 2 µs)`);
-  }
-}
-
-/**
- * Ends the C loop, removes the card, stops the daemon and deletes the temp
- * dir (with the compiled loop in it), each step even when an earlier one failed.
- */
-async function tearDown(
-  dir: string,
-  stack: PcscStack | undefined,
-  card: VirtualCard | undefined,
-  cLoop: CLoop | undefined,
-): Promise<void> {
-  const steps: [string, () => Promise<void> | undefined][] = [
-    ["end the C loop", () => cLoop?.[Symbol.asyncDispose]()],
-    ["remove the card", () => card?.[Symbol.asyncDispose]()],
-    ["stop pcscd", () => stack?.stop()],
-    // Kills a daemon a failed stop left, and removes the dir.
-    ["clean up the temp dir", () => cleanUp(dir)],
-  ];
-  for (const [what, step] of steps) {
-    try {
-      await step();
-    } catch (error) {
-      console.error(`cleanup: could not ${what}: ${error}`);
-    }
   }
 }
 

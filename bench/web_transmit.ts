@@ -24,25 +24,7 @@
 
 import { CardConnection, readers } from "../mod.ts";
 import { smartCard, type SmartCardConnection } from "../src/web/mod.ts";
-import { ATR_T1 } from "../tests/cards/atrs.ts";
-import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { cardPresent } from "../tests/support/presence.ts";
-import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
-import { type PcscStack, startStack } from "../tests/support/stack.ts";
-import type { VirtualCard } from "../tests/support/virtual_card.ts";
-
-/** One response size under test. */
-interface Case {
-  readonly label: string;
-  readonly apdu: readonly number[];
-  /** data + SW1 SW2 */
-  readonly responseLength: number;
-}
-
-const CASES: readonly Case[] = [
-  { label: "5 B", apdu: [0x00, 0x20, 0x00, 0x00, 0x03], responseLength: 5 },
-  { label: "261 B", apdu: [0x00, 0x20, 0x00, 0x00, 0x00, 0x01, 0x03], responseLength: 261 },
-];
+import { type Case, CASES, median, onBenchStack } from "./bench_stack.ts";
 
 /** The most the facade may add to an APDU, in µs. */
 const TARGET_US = 2;
@@ -160,12 +142,6 @@ async function measure(reader: string, options: Options): Promise<Map<Case, Figu
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function print(results: Map<Case, Figures>, options: Options): void {
   const count = options.rounds * options.block;
   console.log(
@@ -197,51 +173,10 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  const dir = await Deno.makeTempDir({ prefix: "pcsc-bench-" });
-  let stack: PcscStack | undefined;
-  let card: VirtualCard | undefined;
-  let routeAdded = false;
-  try {
-    // as bench/transmit.ts: startStack reads these, and libpcsclite the socket name at its
-    // first call, which comes later
-    Deno.env.set("PCSC_TEST_DIR", dir);
-    Deno.env.set("PCSCLITE_CSOCK_NAME", `${dir}/run/pcscd.comm`);
-    if (await prepareMachine()) {
-      const { added, why } = await ensureQuickAckRoute();
-      routeAdded = added;
-      if (why) console.log(`note: the card uses 127.0.0.1, ~40 ms per APDU: ${why}`);
-    }
-    const started = await startStack();
-    if ("skipped" in started) {
-      console.log(`cannot bench: ${started.skipped}`);
-      return 2;
-    }
-    stack = started;
-    const reader = stack.readerNames[0];
-    card = stack.card({ atr: ATR_T1, reader: 0 });
-    await card.insert();
-    await cardPresent(reader);
+  return await onBenchStack(async (reader) => {
     print(await measure(reader, options), options);
     return 0;
-  } catch (error) {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  } finally {
-    for (
-      const [what, step] of [
-        ["remove the card", () => card?.[Symbol.asyncDispose]()],
-        ["stop pcscd", () => stack?.stop()],
-        ["clean up the temp dir", () => cleanUp(dir)],
-      ] as const
-    ) {
-      try {
-        await step();
-      } catch (error) {
-        console.error(`cleanup: could not ${what}: ${error}`);
-      }
-    }
-    if (routeAdded) await removeQuickAckRoute();
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main());
