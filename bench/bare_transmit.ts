@@ -33,7 +33,7 @@ export class BareTransmit implements Disposable {
 
   /** Connects to the card in `reader`, shared, with T=1. */
   constructor(reader: string) {
-    this.#context = establishContext(0);
+    this.#context = establishContext(true, 0) as ContextHandle;
     const connected = connect(true, this.#context, reader, SCARD_SHARE_SHARED, T1) as Connected;
     this.#card = connected.handle;
   }
@@ -66,7 +66,7 @@ export class BareTransmit implements Disposable {
 
   /** Disconnects (leaving the card) and releases the context. */
   [Symbol.dispose](): void {
-    disconnect(this.#card, 0);
+    disconnect(true, this.#card, 0);
     releaseContext(this.#context);
   }
 }

@@ -14,20 +14,29 @@ export function andThen<T, U>(value: SyncOrAsync<T>, then: (value: T) => U): Syn
   return value instanceof Promise ? value.then(then) : then(value);
 }
 
-/** Runs `run`; whatever it throws, now or as a rejection, is replaced by `fail(error)`. */
-export function guarded<T>(
+/**
+ * Runs `run`; whatever it throws, now or as a rejection, goes to `handle`, whose value (or
+ * throw) stands instead.
+ */
+export function recovered<T>(
   run: () => SyncOrAsync<T>,
-  fail: (error: unknown) => unknown,
+  handle: (error: unknown) => T,
 ): SyncOrAsync<T> {
   let value: SyncOrAsync<T>;
   try {
     value = run();
   } catch (error) {
-    throw fail(error);
+    return handle(error);
   }
-  return value instanceof Promise
-    ? value.catch((error) => {
-      throw fail(error);
-    })
-    : value;
+  return value instanceof Promise ? value.catch(handle) : value;
+}
+
+/** Runs `run`; whatever it throws, now or as a rejection, is replaced by `fail(error)`. */
+export function guarded<T>(
+  run: () => SyncOrAsync<T>,
+  fail: (error: unknown) => unknown,
+): SyncOrAsync<T> {
+  return recovered(run, (error) => {
+    throw fail(error);
+  });
 }

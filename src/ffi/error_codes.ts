@@ -10,6 +10,8 @@ export const SCARD_E_CANCELLED = 0x80100002;
 export const SCARD_E_INVALID_HANDLE = 0x80100003;
 /** A parameter the call was given is invalid. */
 export const SCARD_E_INVALID_PARAMETER = 0x80100004;
+/** A value the call was given is out of range (e.g. a disposition it does not take). */
+export const SCARD_E_INVALID_VALUE = 0x80100011;
 /** A buffer was too small. */
 export const SCARD_E_INSUFFICIENT_BUFFER = 0x80100008;
 /** The reader name is unknown. */

@@ -1,9 +1,9 @@
 /**
  * Finding and opening the PC/SC library, and its symbol table.
  *
- * Calls that may wait on a card or a reader are bound twice: as a blocking call for the
- * `*Sync` API, and with `nonblocking: true` (run on Deno's blocking thread pool) for the
- * promise API.
+ * Calls that may wait on a card, a reader or another handle's transaction are bound twice: as
+ * a blocking call for the `*Sync` API, and with `nonblocking: true` (run on Deno's blocking
+ * thread pool) for the promise API.
  *
  * @module
  */
@@ -42,17 +42,26 @@ export function symbolDefinitions(abi: Abi) {
     parameters: [H, D, "buffer", D],
     optional: true,
   } as const;
+  const establish = {
+    name: "SCardEstablishContext",
+    parameters: [D, "pointer", "pointer", "buffer"],
+  } as const;
+  const list = { name: n.SCardListReaders, parameters: [H, "buffer", "buffer", "buffer"] } as const;
+  const disconnect = { name: "SCardDisconnect", parameters: [H, D] } as const;
+  const end = { name: "SCardEndTransaction", parameters: [H, D] } as const;
+  const status = {
+    name: n.SCardStatus,
+    parameters: [H, "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+  } as const;
   const blocking = { result: L } as const;
   const nonblocking = { result: L, nonblocking: true } as const;
   return {
-    SCardEstablishContext: { parameters: [D, "pointer", "pointer", "buffer"], result: L },
+    SCardEstablishContext: { ...establish, ...blocking },
+    SCardEstablishContextAsync: { ...establish, ...nonblocking },
     SCardReleaseContext: { parameters: [H], result: L },
     SCardCancel: { parameters: [H], result: L },
-    SCardListReaders: {
-      name: n.SCardListReaders,
-      parameters: [H, "buffer", "buffer", "buffer"],
-      result: L,
-    },
+    SCardListReaders: { ...list, ...blocking },
+    SCardListReadersAsync: { ...list, ...nonblocking },
     SCardListReaderGroups: {
       name: n.SCardListReaderGroups,
       parameters: [H, "buffer", "buffer"],
@@ -62,15 +71,14 @@ export function symbolDefinitions(abi: Abi) {
     SCardConnectAsync: { ...connect, ...nonblocking },
     SCardReconnect: { ...reconnect, ...blocking },
     SCardReconnectAsync: { ...reconnect, ...nonblocking },
-    SCardDisconnect: { parameters: [H, D], result: L },
+    SCardDisconnect: { ...disconnect, ...blocking },
+    SCardDisconnectAsync: { ...disconnect, ...nonblocking },
     SCardBeginTransaction: { ...begin, ...blocking },
     SCardBeginTransactionAsync: { ...begin, ...nonblocking },
-    SCardEndTransaction: { parameters: [H, D], result: L },
-    SCardStatus: {
-      name: n.SCardStatus,
-      parameters: [H, "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
-      result: L,
-    },
+    SCardEndTransaction: { ...end, ...blocking },
+    SCardEndTransactionAsync: { ...end, ...nonblocking },
+    SCardStatus: { ...status, ...blocking },
+    SCardStatusAsync: { ...status, ...nonblocking },
     // only on the blocking pool: a blocking wait would freeze the event loop
     SCardGetStatusChangeAsync: { ...waitChange, ...nonblocking },
     SCardControl: { ...control, ...blocking },

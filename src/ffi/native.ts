@@ -41,14 +41,18 @@ import type { ReaderStateArray } from "./reader_state.ts";
 export interface NativePcsc {
   /** The platform whose behaviour this is: widths, limits, traits. */
   readonly abi: Abi;
-  /** SCardEstablishContext. */
-  establishContext(scope: number): ContextHandle;
+  /** SCardEstablishContext, blocking or on the blocking pool. */
+  establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle>;
   /** SCardReleaseContext. */
   releaseContext(context: ContextHandle): void;
   /** SCardCancel; the raw code. */
   cancel(context: ContextHandle): number;
-  /** SCardListReaders; `[]` when there are none. */
-  listReaders(context: ContextHandle, groups: readonly string[] | null): string[];
+  /** SCardListReaders, blocking or on the blocking pool; `[]` when there are none. */
+  listReaders(
+    blocking: boolean,
+    context: ContextHandle,
+    groups: readonly string[] | null,
+  ): SyncOrAsync<string[]>;
   /** SCardListReaderGroups. */
   listReaderGroups(context: ContextHandle): string[];
   /** Whether reader groups can be changed here (only winscard can). */
@@ -84,14 +88,20 @@ export interface NativePcsc {
     protocols: number,
     init: number,
   ): SyncOrAsync<number>;
-  /** SCardDisconnect. */
-  disconnect(card: CardHandle, disposition: number): void;
+  /**
+   * SCardDisconnect, blocking or on the blocking pool (pcsc-lite waits for another handle's
+   * transaction unless the disposition is "leave").
+   */
+  disconnect(blocking: boolean, card: CardHandle, disposition: number): SyncOrAsync<void>;
   /** SCardBeginTransaction, blocking or on the blocking pool. */
   beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsync<void>;
-  /** SCardEndTransaction. */
-  endTransaction(card: CardHandle, disposition: number): void;
-  /** SCardStatus. */
-  status(card: CardHandle): CardStatus;
+  /** SCardEndTransaction, blocking or on the blocking pool. */
+  endTransaction(blocking: boolean, card: CardHandle, disposition: number): SyncOrAsync<void>;
+  /**
+   * SCardStatus, blocking or on the blocking pool (pcsc-lite waits for another handle's
+   * transaction).
+   */
+  status(blocking: boolean, card: CardHandle): SyncOrAsync<CardStatus>;
   /** SCardSetAttrib, blocking or on the blocking pool; `value` must not change until it settles. */
   setAttrib(
     blocking: boolean,

@@ -16,7 +16,7 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
-import { andThen, type SyncOrAsync } from "./either.ts";
+import { andThen, recovered, type SyncOrAsync } from "./either.ts";
 import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
@@ -80,11 +80,20 @@ const asCard = (h: Native) => h as unknown as CardHandle;
 // deno-lint-ignore no-explicit-any
 const raw = (h: ContextHandle | CardHandle): any => h;
 
-/** SCardEstablishContext. */
-export function establishContext(scope: number): ContextHandle {
+/** SCardEstablishContext, blocking or on the blocking pool. */
+export function establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle> {
   const out = newHandleCell();
-  check("SCardEstablishContext", sym().SCardEstablishContext(scope, null, null, out));
-  return asContext(readHandle(out));
+  const s = sym();
+  const rv = (blocking ? s.SCardEstablishContext : s.SCardEstablishContextAsync)(
+    scope,
+    null,
+    null,
+    out,
+  );
+  return andThen(rv, (rv) => {
+    check("SCardEstablishContext", rv);
+    return asContext(readHandle(out));
+  });
 }
 
 /** SCardReleaseContext. */
@@ -102,51 +111,68 @@ export function cancel(context: ContextHandle): number {
 
 /**
  * Calls a "size query, then fill" function until the buffer is big enough. With `guess`, a
- * buffer of that size is tried first, so that the common case is one native call.
+ * buffer of that size is tried first, so that the common case is one native call. `fill` may
+ * block or run on the blocking pool; so does the whole.
  */
 function readSized(
   call: string,
-  fill: (buf: Uint8Array | null, len: UintCell) => Native,
+  fill: (buf: Uint8Array | null, len: UintCell) => SyncOrAsync<Native>,
   guess = 0,
-): Uint8Array {
+): SyncOrAsync<Uint8Array> {
   const len = new UintCell(abi.dword.size);
-  if (guess > 0) {
-    const buf = new Uint8Array(guess);
-    len.value = guess;
-    const rv = fill(buf, len);
-    if (rv === 0 || rv === 0n) return buf.subarray(0, len.value);
-    if (normaliseReturnCode(rv) !== SCARD_E_INSUFFICIENT_BUFFER) check(call, rv);
-  }
-  for (let attempt = 0;; attempt++) {
+  const succeeded = (rv: Native) => rv === 0 || rv === 0n;
+  const query = (attempt: number): SyncOrAsync<Uint8Array> => {
     len.value = 0;
-    let rv = fill(null, len);
-    if (rv === 0 || rv === 0n) {
+    return andThen(fill(null, len), (rv): SyncOrAsync<Uint8Array> => {
+      if (!succeeded(rv)) return retry(rv, attempt);
       const buf = new Uint8Array(Math.max(len.value, 1));
-      rv = fill(buf, len);
-      if (rv === 0 || rv === 0n) return buf.subarray(0, len.value);
+      return andThen(
+        fill(buf, len),
+        (rv): SyncOrAsync<Uint8Array> =>
+          succeeded(rv) ? buf.subarray(0, len.value) : retry(rv, attempt),
+      ) as SyncOrAsync<Uint8Array>;
+    }) as SyncOrAsync<Uint8Array>;
+  };
+  // the list grew between the two calls: ask again
+  const retry = (rv: Native, attempt: number): SyncOrAsync<Uint8Array> => {
+    if (normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER && attempt < 5) {
+      return query(attempt + 1);
     }
-    // the list grew between the two calls: ask again
-    if (normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER && attempt < 5) continue;
-    check(call, rv);
-  }
+    throw new PcscError(call, normaliseReturnCode(rv));
+  };
+  if (guess <= 0) return query(0);
+  const buf = new Uint8Array(guess);
+  len.value = guess;
+  return andThen(fill(buf, len), (rv): SyncOrAsync<Uint8Array> => {
+    if (succeeded(rv)) return buf.subarray(0, len.value);
+    if (normaliseReturnCode(rv) !== SCARD_E_INSUFFICIENT_BUFFER) check(call, rv);
+    return query(0);
+  }) as SyncOrAsync<Uint8Array>;
 }
 
 /**
  * SCardListReaders. No readers is an empty list everywhere: pcsc-lite and Windows say
  * SCARD_E_NO_READERS_AVAILABLE, macOS returns a buffer holding a single NUL.
  */
-export function listReaders(context: ContextHandle, groups: readonly string[] | null): string[] {
+export function listReaders(
+  blocking: boolean,
+  context: ContextHandle,
+  groups: readonly string[] | null,
+): SyncOrAsync<string[]> {
   const groupBytes = groups && groups.length ? encodeMultiString(groups) : null;
-  try {
-    const bytes = readSized(
-      "SCardListReaders",
-      (buf, len) => sym().SCardListReaders(raw(context), groupBytes, buf, len.bytes),
-    );
-    return decodeMultiString(bytes);
-  } catch (error) {
-    if (error instanceof PcscError && error.code === SCARD_E_NO_READERS_AVAILABLE) return [];
-    throw error;
-  }
+  const s = sym();
+  const list = blocking ? s.SCardListReaders : s.SCardListReadersAsync;
+  return recovered(
+    () =>
+      andThen(
+        readSized("SCardListReaders", (buf, len) => list(raw(context), groupBytes, buf, len.bytes)),
+        decodeMultiString,
+      ),
+    (error) => {
+      if (error instanceof PcscError && error.code === SCARD_E_NO_READERS_AVAILABLE) return [];
+      throw error;
+    },
+  );
 }
 
 /** SCardListReaderGroups. */
@@ -154,7 +180,7 @@ export function listReaderGroups(context: ContextHandle): string[] {
   const bytes = readSized(
     "SCardListReaderGroups",
     (buf, len) => sym().SCardListReaderGroups(raw(context), buf, len.bytes),
-  );
+  ) as Uint8Array;
   return decodeMultiString(bytes);
 }
 
@@ -241,9 +267,18 @@ export function reconnect(
   });
 }
 
-/** SCardDisconnect. */
-export function disconnect(card: CardHandle, disposition: number): void {
-  check("SCardDisconnect", sym().SCardDisconnect(raw(card), disposition));
+/**
+ * SCardDisconnect, blocking or on the blocking pool: with a disposition other than "leave",
+ * pcsc-lite waits while another handle holds a transaction on the reader.
+ */
+export function disconnect(
+  blocking: boolean,
+  card: CardHandle,
+  disposition: number,
+): SyncOrAsync<void> {
+  const s = sym();
+  const rv = (blocking ? s.SCardDisconnect : s.SCardDisconnectAsync)(raw(card), disposition);
+  return andThen(rv, (rv) => check("SCardDisconnect", rv));
 }
 
 /**
@@ -256,9 +291,18 @@ export function beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsy
   return andThen(rv, (rv) => check("SCardBeginTransaction", rv));
 }
 
-/** SCardEndTransaction. */
-export function endTransaction(card: CardHandle, disposition: number): void {
-  check("SCardEndTransaction", sym().SCardEndTransaction(raw(card), disposition));
+/** SCardEndTransaction, blocking or on the blocking pool. */
+export function endTransaction(
+  blocking: boolean,
+  card: CardHandle,
+  disposition: number,
+): SyncOrAsync<void> {
+  const s = sym();
+  const rv = (blocking ? s.SCardEndTransaction : s.SCardEndTransactionAsync)(
+    raw(card),
+    disposition,
+  );
+  return andThen(rv, (rv) => check("SCardEndTransaction", rv));
 }
 
 /**
@@ -291,32 +335,31 @@ export interface CardStatus {
 // (MAX_READERNAME); a longer one costs a size query.
 const READER_NAME_GUESS = 256;
 
-/** SCardStatus: one native call where the reader's name fits the first buffer. */
-export function status(card: CardHandle): CardStatus {
+/**
+ * SCardStatus, blocking or on the blocking pool: one native call where the reader's name fits
+ * the first buffer. pcsc-lite waits while another handle holds a transaction on the reader.
+ */
+export function status(blocking: boolean, card: CardHandle): SyncOrAsync<CardStatus> {
   const state = new UintCell(abi.dword.size);
   const protocol = new UintCell(abi.dword.size);
   const atrLen = new UintCell(abi.dword.size);
   // winscard's ATR field is 36 bytes; never hand a smaller buffer than the platform's
   const atr = new Uint8Array(Math.max(MAX_ATR_SIZE, abi.readerState.atrCapacity));
+  const s = sym();
+  const call = blocking ? s.SCardStatus : s.SCardStatusAsync;
   const nameBytes = readSized("SCardStatus", (buf, len) => {
     atrLen.value = atr.length;
-    return sym().SCardStatus(
-      raw(card),
-      buf,
-      len.bytes,
-      state.bytes,
-      protocol.bytes,
-      atr,
-      atrLen.bytes,
-    );
+    return call(raw(card), buf, len.bytes, state.bytes, protocol.bytes, atr, atrLen.bytes);
   }, READER_NAME_GUESS);
-  const rawState = state.value;
-  return {
-    reader: decodeMultiString(nameBytes)[0] ?? decodeCString(nameBytes),
-    state: abi.cardStateOrdinal ? (1 << rawState) : rawState,
-    protocol: protocol.value,
-    atr: Array.from(atr.subarray(0, Math.min(atrLen.value, atr.length))),
-  };
+  return andThen(nameBytes, (nameBytes) => {
+    const rawState = state.value;
+    return {
+      reader: decodeMultiString(nameBytes)[0] ?? decodeCString(nameBytes),
+      state: abi.cardStateOrdinal ? (1 << rawState) : rawState,
+      protocol: protocol.value,
+      atr: Array.from(atr.subarray(0, Math.min(atrLen.value, atr.length))),
+    };
+  });
 }
 
 /** A time-out in milliseconds as the DWORD C takes: Infinity is INFINITE, the rest clamped. */

@@ -5,7 +5,8 @@
  */
 
 import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
-import { andThen, type SyncOrAsync } from "../ffi/either.ts";
+import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
+import { andThen, recovered, type SyncOrAsync } from "../ffi/either.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import {
   type CardHandle as NativeCard,
@@ -14,9 +15,14 @@ import {
   PcscError,
 } from "../ffi/pcsc.ts";
 import { Context } from "./context.ts";
+import {
+  type ReaderTransactions,
+  type TransactionClaim,
+  transactionsOf,
+} from "./reader_transactions.ts";
 
 // the layers above write their operations once with these too
-export { andThen, guarded, type SyncOrAsync } from "../ffi/either.ts";
+export { andThen, guarded, recovered, type SyncOrAsync } from "../ffi/either.ts";
 export type { CardStatus } from "../ffi/pcsc.ts";
 
 /**
@@ -25,17 +31,28 @@ export type { CardStatus } from "../ffi/pcsc.ts";
  */
 export type ResponseReader<T> = (receive: Uint8Array, length: number) => T;
 
-/** Why a card handle refused a call before PC/SC saw it. */
-export type Refusal = "released" | "busy" | "not connected" | "connected";
+/**
+ * Why a card handle refused a call before PC/SC saw it. "transaction elsewhere": a blocking
+ * call while another handle of this process holds (or is beginning) a transaction on the
+ * reader, which the PC/SC service would make wait for that handle, and so for this very
+ * thread, for ever.
+ */
+export type Refusal =
+  | "released"
+  | "busy"
+  | "not connected"
+  | "connected"
+  | "transaction elsewhere";
 
 /** A call the handle refused; `reason` says why, for the owner to word. */
 export class CardHandleRefusal extends Error {
   /**
    * Creates a `CardHandleRefusal`.
    * @param reason why
+   * @param reader the reader whose transaction the call would have waited for
    */
-  constructor(readonly reason: Refusal) {
-    super(`card handle: ${reason}`);
+  constructor(readonly reason: Refusal, readonly reader: string | null = null) {
+    super(`card handle: ${reason}${reader === null ? "" : ` on ${reader}`}`);
     this.name = "CardHandleRefusal";
   }
 }
@@ -43,37 +60,56 @@ export class CardHandleRefusal extends Error {
 // What the context's finalizer disconnects first when the owner is dropped without release().
 interface Connection {
   card: NativeCard | null;
+  reader: string;
   disposition: number;
 }
 
 /**
  * One connection to a card: a PC/SC context of its own (pcsc-lite runs the calls of one
- * context one at a time, so handles never wait on one another) and the SCARDHANDLE on it.
+ * context one at a time, so handles never wait on one another's calls) and the SCARDHANDLE
+ * on it.
  *
  * Every operation is defined once; `blocking` picks the blocking native call or the same call
- * on Deno's blocking pool. Calls on the pool run one at a time, in the order they were made;
- * a blocking call while one of them is pending is refused ("busy"), since it would freeze
- * the event loop until that one ends. {@link release} refuses everything after it at once,
- * and disconnects and frees the context only once the calls already running have ended.
+ * on Deno's blocking pool. Calls on the pool run one at a time, in the order they were made.
+ * A blocking call is refused when it could not return while this thread is blocked: while a
+ * call of this handle is pending on the pool ("busy"), or while another handle of this
+ * process holds, or is beginning, a transaction on the reader ("transaction elsewhere").
+ * {@link release} refuses everything after it at once; the card is disconnected and the
+ * context freed once the calls already running, and any such transaction, have ended.
  */
 export class CardHandle implements Disposable {
   readonly #native: NativePcsc;
   readonly #context: Context;
-  readonly #connection: Connection = { card: null, disposition: 0 };
+  readonly #transactions: ReaderTransactions;
+  readonly #connection: Connection = { card: null, reader: "", disposition: 0 };
   #exchange: Exchange | null = null;
   #pending = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #released = false;
 
-  /**
-   * Establishes the handle's context (SCardEstablishContext, in the user scope unless told
-   * otherwise); connects nothing yet.
-   */
-  constructor(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER) {
-    this.#native = native;
-    this.#context = Context.establish(native, scope);
+  /** A handle on `context`, which it owns from now on; connects nothing yet. */
+  constructor(context: Context) {
+    const native = this.#native = context.native;
+    this.#context = context;
+    const transactions = this.#transactions = transactionsOf(native);
     const connection = this.#connection;
-    this.#context.beforeRelease(() => disconnectQuietly(native, connection));
+    context.beforeRelease(() => disconnectQuietly(native, connection, transactions));
+  }
+
+  /**
+   * A handle on a context of its own (SCardEstablishContext, blocking, in the user scope
+   * unless told otherwise).
+   */
+  static establish(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER): CardHandle {
+    return new CardHandle(Context.establish(native, scope));
+  }
+
+  /** {@link CardHandle.establish} with SCardEstablishContext on the blocking pool. */
+  static async open(
+    native: NativePcsc = SYSTEM_PCSC,
+    scope: number = SCARD_SCOPE_USER,
+  ): Promise<CardHandle> {
+    return new CardHandle(await Context.open(native, scope));
   }
 
   /** Whether a card is connected. */
@@ -111,11 +147,10 @@ export class CardHandle implements Disposable {
       andThen(
         this.#native.connect(blocking, this.#context.handle, reader, share, protocols),
         ({ handle, protocol }) => {
-          this.#connection.card = handle;
-          this.#connection.disposition = disposition;
+          Object.assign(this.#connection, { card: handle, reader, disposition });
           return protocol;
         },
-      ));
+      ), reader);
   }
 
   /** SCardReconnect; gives the active protocol. `init` is also the disposition from now on. */
@@ -200,35 +235,86 @@ export class CardHandle implements Disposable {
     );
   }
 
-  /** SCardBeginTransaction: waits while another handle holds a transaction. */
+  /**
+   * SCardBeginTransaction: waits while another handle holds a transaction. From the moment
+   * it is asked for on the pool, the reader counts as claimed by this handle: the begin may
+   * take it at any moment, and then a blocking call of another handle would wait for it.
+   */
   beginTransaction(blocking: boolean): SyncOrAsync<void> {
-    return this.#run(blocking, true, (card) => this.#native.beginTransaction(blocking, card));
-  }
-
-  /** SCardEndTransaction with `disposition`, after the calls queued before it. */
-  endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
-    return this.#run(blocking, true, (card) => this.#native.endTransaction(card, disposition));
-  }
-
-  /** SCardStatus's ATR, blocking: one native call. */
-  atr(): number[] {
-    return this.status().atr;
-  }
-
-  /** SCardStatus, blocking: one native call; the state as bits on every platform. */
-  status(): CardStatus {
-    return this.#run(true, true, (card) => this.#native.status(card)) as CardStatus;
+    const reader = this.#connection.reader;
+    if (!blocking && this.connected) {
+      this.#transactions.claim(reader, this.#connection, "beginning");
+    }
+    return recovered(
+      () =>
+        this.#run(
+          blocking,
+          true,
+          (card) =>
+            andThen(this.#native.beginTransaction(blocking, card), () => {
+              this.#transactions.claim(reader, this.#connection, "holding");
+            }),
+        ),
+      (error) => {
+        this.#transactions.drop(reader, this.#connection);
+        throw error;
+      },
+    );
   }
 
   /**
-   * SCardDisconnect with `disposition`, by default the one given at connect; refused while a
-   * call is pending.
+   * SCardEndTransaction with `disposition`, after the calls queued before it. The reader is
+   * no longer claimed once it has ended, or failed in a way that ends the transaction too.
    */
-  disconnect(disposition: number = this.#connection.disposition): void {
-    this.#run(true, true, (card) => {
-      this.#connection.card = null;
-      this.#native.disconnect(card, disposition);
-    });
+  endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
+    const reader = this.#connection.reader;
+    return recovered(
+      () =>
+        this.#run(
+          blocking,
+          true,
+          (card) =>
+            andThen(this.#native.endTransaction(blocking, card, disposition), () => {
+              this.#transactions.drop(reader, this.#connection);
+            }),
+        ),
+      (error) => {
+        if (!this.#endRefusedOnly(error)) this.#transactions.drop(reader, this.#connection);
+        throw error;
+      },
+    );
+  }
+
+  /** SCardStatus; the state as bits on every platform. */
+  status(blocking: boolean): SyncOrAsync<CardStatus> {
+    return this.#run(blocking, true, (card) => this.#native.status(blocking, card));
+  }
+
+  /**
+   * SCardDisconnect with `disposition`, by default the one given at connect. Blocking, it is
+   * refused while a call is pending; and while another handle of this process holds a
+   * transaction on the reader, the card is let go at once and disconnected on the blocking
+   * pool once that transaction has ended, since pcsc-lite would make it wait for it.
+   */
+  disconnect(
+    blocking: boolean,
+    disposition: number = this.#connection.disposition,
+  ): SyncOrAsync<void> {
+    return this.#run(
+      blocking,
+      true,
+      (card) => {
+        this.#connection.card = null;
+        this.#transactions.drop(this.#connection.reader, this.#connection);
+        if (blocking && this.#blocker() !== null) {
+          this.#disconnectLater(card, disposition);
+          return;
+        }
+        return this.#native.disconnect(blocking, card, disposition);
+      },
+      undefined,
+      true,
+    );
   }
 
   /**
@@ -241,11 +327,19 @@ export class CardHandle implements Disposable {
 
   /**
    * Refuses every later call; disconnects (ignoring a card or service already gone) and frees
-   * the context once the calls already running have ended. Calling it again does nothing.
+   * the context once the calls already running have ended, and, where another handle of this
+   * process holds a transaction on the reader, once that has ended too. Calling it again does
+   * nothing.
    */
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    const { card, reader, disposition } = this.#connection;
+    this.#transactions.drop(reader, this.#connection);
+    if (card !== null && this.#blocker() !== null) {
+      this.#connection.card = null;
+      this.#disconnectLater(card, disposition);
+    }
     if (this.#pending > 0) this.#queue.then(() => this.#context.release());
     else this.#context.release();
   }
@@ -258,12 +352,16 @@ export class CardHandle implements Disposable {
   /**
    * Runs `op` now (`blocking`) or after every earlier queued call. `card` false: the handle
    * must not be connected yet; true: it must be. A call still queued when the handle is
-   * released fails without reaching PC/SC.
+   * released fails without reaching PC/SC. `reader` names the reader before connect; a
+   * blocking call that another handle's transaction would hold up is refused, unless it is a
+   * disconnect (`defers`), which knows how to wait.
    */
   #run<T>(
     blocking: boolean,
     card: boolean,
     op: (card: NativeCard) => SyncOrAsync<T>,
+    reader?: string,
+    defers = false,
   ): SyncOrAsync<T> {
     const start = (): SyncOrAsync<T> => {
       if (this.#released) throw new CardHandleRefusal("released");
@@ -274,12 +372,41 @@ export class CardHandle implements Disposable {
     };
     if (blocking) {
       if (this.#pending > 0) throw new CardHandleRefusal("busy");
+      if (!defers && !this.#released && this.#blocker(reader) !== null) {
+        throw new CardHandleRefusal("transaction elsewhere", reader ?? this.#connection.reader);
+      }
       return start();
     }
     this.#pending++;
     const run = this.#queue.then(start);
     this.#queue = run.catch(() => {});
     return run.finally(() => this.#pending--);
+  }
+
+  /** How another handle of this process claims the transaction a call could wait for. */
+  #blocker(reader: string = this.#connection.reader): TransactionClaim | null {
+    return reader === "" ? null : this.#transactions.blocker(reader, this.#connection);
+  }
+
+  /**
+   * SCardDisconnect on the blocking pool once no handle of this process claims the reader's
+   * transaction; the context is not freed before it has run. A card or service gone by then
+   * has nothing left to disconnect.
+   */
+  #disconnectLater(card: NativeCard, disposition: number): void {
+    const reader = this.#connection.reader;
+    this.#context.during(async () => {
+      await this.#transactions.whenFree(reader);
+      await this.#native.disconnect(false, card, disposition);
+    }).catch((error) => {
+      if (!(error instanceof PcscError)) throw error;
+    });
+  }
+
+  /** Whether an end failed only for its disposition, the transaction going on. */
+  #endRefusedOnly(error: unknown): boolean {
+    return error instanceof PcscError &&
+      (error.code === this.#native.abi.unsupportedFeature || END_REFUSALS.includes(error.code));
   }
 
   get #buffers(): Exchange {
@@ -295,12 +422,28 @@ export class CardHandle implements Disposable {
   }
 }
 
-function disconnectQuietly(native: NativePcsc, connection: Connection): void {
+// Codes with which SCardEndTransaction refuses the disposition and the transaction goes on
+// (besides the platform's "unsupported feature", pcsc-lite 1.9's answer to "eject").
+const END_REFUSALS = [SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE];
+
+/**
+ * The context's last act for a handle dropped or released while connected. Where another
+ * handle of this process claims the reader's transaction, a blocking SCardDisconnect could
+ * wait for it for ever: the card is left to SCardReleaseContext then, which lets it go as
+ * "leave" without waiting.
+ */
+function disconnectQuietly(
+  native: NativePcsc,
+  connection: Connection,
+  transactions: ReaderTransactions,
+): void {
   const card = connection.card;
   if (card === null) return;
   connection.card = null;
+  transactions.drop(connection.reader, connection);
+  if (transactions.blocker(connection.reader, connection) !== null) return;
   try {
-    native.disconnect(card, connection.disposition);
+    native.disconnect(true, card, connection.disposition);
   } catch (error) {
     // the card or the service is gone: nothing left to free
     if (!(error instanceof PcscError)) throw error;

@@ -51,7 +51,15 @@ export class Context implements Disposable {
    * asks for the system scope); throws the `PcscError` of a failure.
    */
   static establish(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER): Context {
-    return new Context(native, native.establishContext(scope));
+    return new Context(native, native.establishContext(true, scope) as ContextHandle);
+  }
+
+  /** {@link Context.establish} with SCardEstablishContext on the blocking pool. */
+  static async open(
+    native: NativePcsc = SYSTEM_PCSC,
+    scope: number = SCARD_SCOPE_USER,
+  ): Promise<Context> {
+    return new Context(native, await native.establishContext(false, scope));
   }
 
   /** The native handle; throws once released. */
@@ -85,9 +93,17 @@ export class Context implements Disposable {
     this.#held.before.push(free);
   }
 
-  /** SCardListReaders: every reader, or those of `groups`; `[]` when there are none. */
+  /**
+   * SCardListReaders, blocking: every reader, or those of `groups`; `[]` when there are none.
+   * It never waits on a card or a transaction, only on the calls running on this context.
+   */
   listReaders(groups: readonly string[] | null = null): string[] {
-    return this.native.listReaders(this.handle, groups);
+    return this.native.listReaders(true, this.handle, groups) as string[];
+  }
+
+  /** {@link listReaders} on the blocking pool. */
+  listReadersAsync(groups: readonly string[] | null = null): Promise<string[]> {
+    return this.during((handle) => Promise.resolve(this.native.listReaders(false, handle, groups)));
   }
 
   /** SCardListReaderGroups. */

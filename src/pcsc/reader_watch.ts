@@ -214,7 +214,7 @@ export class ReaderWatch implements Disposable {
       if (context === "stopped") return [];
       let names: string[];
       try {
-        names = watchedReaders(this.#native.listReaders(context.handle, null), filter);
+        names = watchedReaders(context.listReaders(), filter);
       } catch (error) {
         if (this.#serviceGone(error) && await this.#pause(failing, deadline)) continue;
         if (error instanceof PcscError && SERVICE_GONE.has(error.code)) return null;

@@ -8,6 +8,7 @@ import {
   andThen,
   CardHandle,
   CardHandleRefusal,
+  type CardStatus,
   guarded,
   type SyncOrAsync,
 } from "../pcsc/card_handle.ts";
@@ -43,7 +44,7 @@ export class PCSCCardConnection extends CardConnection {
   constructor(reader: Reader) {
     super(reader);
     try {
-      this.#handle = new CardHandle();
+      this.#handle = CardHandle.establish();
     } catch (error) {
       throw asSmartcardError(error, "Failed to establish context", CardConnectionException);
     }
@@ -82,7 +83,7 @@ export class PCSCCardConnection extends CardConnection {
     disposition?: number,
   ): SyncOrAsync<void> {
     const mask = toPcscMask(protocol ?? this.getProtocol());
-    return this.#call("connect", () =>
+    return this.#call(blocking ? "connectSync" : "connect", () =>
       andThen(
         this.#handle.connect(
           blocking,
@@ -104,16 +105,20 @@ export class PCSCCardConnection extends CardConnection {
   ): SyncOrAsync<void> {
     const mask = toPcscMask(protocol ?? this.getProtocol());
     const init = disposition ?? SCARD_RESET_CARD;
-    return this.#call("reconnect", () =>
+    return this.#call(blocking ? "reconnectSync" : "reconnect", () =>
       andThen(
         this.#handle.reconnect(blocking, mode ?? SCARD_SHARE_SHARED, mask, init),
         (active) => this.setActiveProtocol(fromPcscProtocol(active)),
       ), (error) => connectFailure(error, "Unable to reconnect"));
   }
 
-  /** SCardDisconnect with the disposition given at connect. */
+  /**
+   * SCardDisconnect with the disposition given at connect. Where another connection of this
+   * process holds a transaction on the reader, the card is let go at once and disconnected
+   * once that transaction has ended (PC/SC would make the disconnect wait for it).
+   */
   protected doDisconnect(): void {
-    this.#call("disconnect", () => this.#handle.disconnect(), failedTo("disconnect"));
+    this.#call("disconnect", () => this.#handle.disconnect(true), failedTo("disconnect"));
   }
 
   /**
@@ -124,10 +129,17 @@ export class PCSCCardConnection extends CardConnection {
     this.#handle.release();
   }
 
-  /** The card's ATR, from one SCardStatus. */
+  /**
+   * The card's ATR, from one SCardStatus. Refused while another connection of this process
+   * holds a transaction on the reader: PC/SC would make it wait for that one to end.
+   */
   getATR(): number[] {
     this.assertUsable("getATR", true, true);
-    return this.#call("getATR", () => this.#handle.atr(), failedTo("get status")) as number[];
+    return this.#call(
+      "getATR",
+      () => (this.#handle.status(true) as CardStatus).atr,
+      failedTo("get status"),
+    ) as number[];
   }
 
   // ----- exchanges -----
@@ -146,7 +158,7 @@ export class PCSCCardConnection extends CardConnection {
       );
     }
     return this.#call(
-      "transmit",
+      blocking ? "transmitSync" : "transmit",
       () =>
         andThen(this.#handle.transmit(blocking, toPcscMask(p), command), (response) => {
           if (response.length < 2) {
@@ -166,7 +178,7 @@ export class PCSCCardConnection extends CardConnection {
   ): SyncOrAsync<number[]> {
     const code = `0x${controlCode.toString(16).toUpperCase()}`;
     return this.#call(
-      "control",
+      blocking ? "controlSync" : "control",
       () => this.#handle.control(blocking, controlCode, command),
       failedTo(`control ${code}`),
     );
@@ -176,7 +188,7 @@ export class PCSCCardConnection extends CardConnection {
   protected doGetAttrib(blocking: boolean, attribId: number): SyncOrAsync<number[]> {
     const id = `0x${attribId.toString(16).toUpperCase().padStart(8, "0")}`;
     return this.#call(
-      "getAttrib",
+      blocking ? "getAttribSync" : "getAttrib",
       () => this.#handle.getAttrib(blocking, attribId),
       failedTo(`getAttrib ${id}`),
     );
@@ -200,7 +212,7 @@ export class PCSCCardConnection extends CardConnection {
   #beginTransaction(blocking: boolean): SyncOrAsync<void> {
     this.assertUsable(blocking ? "beginTransactionSync" : "beginTransaction", true, blocking);
     return this.#call(
-      "beginTransaction",
+      blocking ? "beginTransactionSync" : "beginTransaction",
       () => this.#handle.beginTransaction(blocking),
       failedTo("begin transaction"),
     );
@@ -219,7 +231,7 @@ export class PCSCCardConnection extends CardConnection {
   #endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     this.assertUsable(blocking ? "endTransactionSync" : "endTransaction", true, blocking);
     return this.#call(
-      "endTransaction",
+      blocking ? "endTransactionSync" : "endTransaction",
       () => this.#handle.endTransaction(blocking, disposition),
       failedTo("end transaction"),
     );
@@ -245,6 +257,8 @@ export class PCSCCardConnection extends CardConnection {
           return new CardConnectionException("Card not connected");
         case "connected":
           return new CardConnectionException(`Cannot ${what}: already connected`);
+        case "transaction elsewhere":
+          return heldElsewhere(what, error.reader!);
       }
     });
   }
@@ -252,6 +266,15 @@ export class PCSCCardConnection extends CardConnection {
 
 function released(what: string): CardConnectionException {
   return new CardConnectionException(`Cannot ${what}: the connection has been released`);
+}
+
+function heldElsewhere(what: string, reader: string): CardConnectionException {
+  const promiseForm = what.endsWith("Sync") ? `, or use ${what.slice(0, -4)}() instead` : "";
+  return new CardConnectionException(
+    `Cannot ${what}: another connection of this process holds (or is beginning) a ` +
+      `transaction on ${reader}, and PC/SC would make this call wait until it ends, which ` +
+      `this thread could never let happen. End that transaction first${promiseForm}.`,
+  );
 }
 
 function busy(what: string): CardConnectionException {

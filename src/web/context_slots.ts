@@ -9,7 +9,7 @@
 
 import type { NativePcsc } from "../pcsc/context.ts";
 import { type PlatformConstants, platformConstants } from "../pcsc/constants.ts";
-import { invalidState } from "./corresponding_exception.ts";
+import { asWebError, invalidState } from "./corresponding_exception.ts";
 
 /** What the context knows of one of its connections. */
 export interface ConnectionSlot {
@@ -40,6 +40,22 @@ export class ContextSlots {
   assertIdle(): void {
     if (this.operationInProgress) {
       throw invalidState("An operation is already in progress in this SmartCardContext");
+    }
+  }
+
+  /**
+   * Runs `operation` as the context's one operation in progress: the flag is set before it
+   * starts and cleared when it settles, and a PC/SC failure becomes the exception the spec
+   * gives. The caller has made its checks (WebIDL conversions, {@link assertIdle}) first.
+   */
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    this.begin();
+    try {
+      return await operation();
+    } catch (error) {
+      throw asWebError(error, this.constants);
+    } finally {
+      this.clear();
     }
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CardHandle } from "../pcsc/card_handle.ts";
+import type { CardHandle, CardStatus } from "../pcsc/card_handle.ts";
 import { cancelOnAbort } from "../pcsc/cancel_on_abort.ts";
 import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
 import { PcscError } from "../pcsc/context.ts";
@@ -131,19 +131,15 @@ export class SmartCardConnection {
       ? "leave"
       : toEnum(disposition, DISPOSITIONS, "SmartCardDisposition", "disconnect: disposition");
     const handle = this.#usable();
-    const slots = this.#slots;
-    slots.begin();
-    try {
-      // a browser runs the call in parallel: the promise settles later, never at once
-      await Promise.resolve();
-      handle.disconnect(dispositionCode(d));
-    } catch (error) {
-      this.#drop();
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    this.#drop();
-    slots.clear();
+    await this.#slots.run(async () => {
+      try {
+        // on the blocking pool: pcsc-lite makes it wait while another handle holds a
+        // transaction on the reader, which may be one of this very process
+        await handle.disconnect(false, dispositionCode(d));
+      } finally {
+        this.#drop();
+      }
+    });
   }
 
   /**
@@ -169,16 +165,9 @@ export class SmartCardConnection {
     if (protocolOf(protocol, slots.constants) === undefined) {
       throw invalidState("No protocol to transmit with: the connection has no active protocol");
     }
-    slots.begin();
-    let response: ArrayBuffer;
-    try {
-      response = await handle.transmit(false, protocol, command, toArrayBuffer);
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
-    return response;
+    return await slots.run(() =>
+      handle.transmit(false, protocol, command, toArrayBuffer) as Promise<ArrayBuffer>
+    );
   }
 
   /**
@@ -287,16 +276,10 @@ export class SmartCardConnection {
   async status(): Promise<SmartCardConnectionStatus> {
     const handle = this.#usable();
     const slots = this.#slots;
-    slots.begin();
-    let reader: string, state: number, protocol: number, atr: number[];
-    try {
-      await Promise.resolve();
-      ({ reader, state, protocol, atr } = handle.status());
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
+    // on the blocking pool: pcsc-lite makes it wait while another handle holds a transaction
+    const { reader, state, protocol, atr } = await slots.run(() =>
+      handle.status(false) as Promise<CardStatus>
+    );
     const named = connectionState(state, protocol, slots.constants);
     if (named === undefined) {
       throw domException(
@@ -315,34 +298,18 @@ export class SmartCardConnection {
     const code = toEnforcedUnsignedLong(controlCode, "control: controlCode");
     const bytes = toBufferSource(data, "control: data");
     const handle = this.#usable();
-    const slots = this.#slots;
-    slots.begin();
-    let answer: ArrayBuffer;
-    try {
-      answer = await handle.control(false, code, bytes, toArrayBuffer);
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
-    return answer;
+    return await this.#slots.run(() =>
+      handle.control(false, code, bytes, toArrayBuffer) as Promise<ArrayBuffer>
+    );
   }
 
   /** SCardGetAttrib of `tag` (SCARD_ATTR_*); resolves to the attribute's bytes. */
   async getAttribute(tag: number): Promise<ArrayBuffer> {
     const attribute = toEnforcedUnsignedLong(tag, "getAttribute: tag");
     const handle = this.#usable();
-    const slots = this.#slots;
-    slots.begin();
-    let value: ArrayBuffer;
-    try {
-      value = await handle.getAttrib(false, attribute, toArrayBuffer);
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
-    return value;
+    return await this.#slots.run(() =>
+      handle.getAttrib(false, attribute, toArrayBuffer) as Promise<ArrayBuffer>
+    );
   }
 
   /** SCardSetAttrib of `tag` to `value` (copied first). */
@@ -350,15 +317,7 @@ export class SmartCardConnection {
     const attribute = toEnforcedUnsignedLong(tag, "setAttribute: tag");
     const bytes = toBufferSource(value, "setAttribute: value");
     const handle = this.#usable();
-    const slots = this.#slots;
-    slots.begin();
-    try {
-      await handle.setAttrib(false, attribute, bytes);
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
+    await this.#slots.run(() => handle.setAttrib(false, attribute, bytes) as Promise<void>);
   }
 
   /**
@@ -449,14 +408,13 @@ export class SmartCardConnection {
 
   /** Ends a transaction nobody wants any more, as an operation of the context. */
   async #abandonTransaction(handle: CardHandle): Promise<void> {
-    const slots = this.#slots;
-    slots.begin();
-    try {
-      await handle.endTransaction(false, SCARD_LEAVE_CARD);
-    } catch {
-      // the card or the service is gone: so is the transaction
-    }
-    slots.clear();
+    await this.#slots.run(async () => {
+      try {
+        await handle.endTransaction(false, SCARD_LEAVE_CARD);
+      } catch {
+        // the card or the service is gone: so is the transaction
+      }
+    });
   }
 
   /** Forgets the card handle after a disconnect, and frees its context. */

@@ -8,9 +8,9 @@
 import { CardHandle } from "../pcsc/card_handle.ts";
 import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD, SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
 import type { Context } from "../pcsc/context.ts";
-import { statusChange, type StatusChangeResult } from "../pcsc/status_change.ts";
+import { statusChange } from "../pcsc/status_change.ts";
 import { ContextSlots } from "./context_slots.ts";
-import { asWebError, correspondingException, invalidState } from "./corresponding_exception.ts";
+import { correspondingException, invalidState } from "./corresponding_exception.ts";
 import {
   ACCESS_MODES,
   protocolCode,
@@ -87,18 +87,7 @@ export class SmartCardContext {
   async listReaders(): Promise<string[]> {
     const slots = this.#slots;
     slots.assertIdle();
-    slots.begin();
-    let readers: string[];
-    try {
-      // a browser runs the call in parallel: the promise settles later, never at once
-      await Promise.resolve();
-      readers = this.#context.listReaders();
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
-    return readers;
+    return await slots.run(() => this.#context.listReadersAsync());
   }
 
   /**
@@ -123,15 +112,7 @@ export class SmartCardContext {
     const slots = this.#slots;
     slots.assertIdle();
     if (signal?.aborted) throw signal.reason;
-    slots.begin();
-    let result: StatusChangeResult;
-    try {
-      result = await statusChange(this.#context, states, timeout, signal);
-    } catch (error) {
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
+    const result = await slots.run(() => statusChange(this.#context, states, timeout, signal));
     if (result.code !== 0) {
       if (result.code === SCARD_E_CANCELLED && signal?.aborted) throw signal.reason;
       throw correspondingException(result.code, slots.constants, "SCardGetStatusChange");
@@ -166,25 +147,23 @@ export class SmartCardContext {
     if (slots.activeReaderTransactions.has(reader)) {
       throw invalidState(`A transaction is active on ${reader} in this context`);
     }
-    slots.begin();
-    let handle: CardHandle | undefined;
-    let activeProtocol: number;
-    try {
-      handle = new CardHandle(slots.native, SCARD_SCOPE_SYSTEM);
-      activeProtocol = await handle.connect(
-        false,
-        reader,
-        shareMode(mode),
-        protocols,
-        SCARD_LEAVE_CARD,
-      );
-    } catch (error) {
-      handle?.release();
-      slots.clear();
-      throw asWebError(error, slots.constants);
-    }
-    slots.clear();
     const share = shareMode(mode);
+    const { handle, activeProtocol } = await slots.run(async () => {
+      const handle = await CardHandle.open(slots.native, SCARD_SCOPE_SYSTEM);
+      try {
+        const activeProtocol = await handle.connect(
+          false,
+          reader,
+          share,
+          protocols,
+          SCARD_LEAVE_CARD,
+        );
+        return { handle, activeProtocol };
+      } catch (error) {
+        handle.release();
+        throw error;
+      }
+    });
     const connection = createConnection({
       slots,
       handle,

@@ -37,9 +37,7 @@ export class SmartCardResourceManager {
     const native = this.#native;
     let context: Context;
     try {
-      // a browser establishes it in parallel: the promise settles later, never at once
-      await Promise.resolve();
-      context = Context.establish(native, SCARD_SCOPE_SYSTEM);
+      context = await Context.open(native, SCARD_SCOPE_SYSTEM);
     } catch (error) {
       throw asWebError(error, platformConstants(native));
     }

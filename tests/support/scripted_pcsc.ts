@@ -317,14 +317,17 @@ export class ScriptedPcsc implements NativePcsc {
 
   // ----- the native interface -----
 
-  establishContext(scope: number): ContextHandle {
+  establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle> {
     this.calls.push({ call: "SCardEstablishContext", scope });
-    if (!this.#running) throw new PcscError("SCardEstablishContext", SCARD_E_NO_SERVICE, this.abi);
-    this.#failIfTold("SCardEstablishContext");
-    const context = this.#nextContext++;
-    this.#contexts.add(context);
-    this.#live++;
-    return context as unknown as ContextHandle;
+    return this.#settle(blocking, "SCardEstablishContext", () => {
+      if (!this.#running) {
+        throw new PcscError("SCardEstablishContext", SCARD_E_NO_SERVICE, this.abi);
+      }
+      const context = this.#nextContext++;
+      this.#contexts.add(context);
+      this.#live++;
+      return context as unknown as ContextHandle;
+    });
   }
 
   releaseContext(handle: ContextHandle): void {
@@ -354,11 +357,16 @@ export class ScriptedPcsc implements NativePcsc {
     return 0;
   }
 
-  listReaders(handle: ContextHandle, _groups: readonly string[] | null): string[] {
+  listReaders(
+    blocking: boolean,
+    handle: ContextHandle,
+    _groups: readonly string[] | null,
+  ): SyncOrAsync<string[]> {
     this.calls.push({ call: "SCardListReaders", context: handle as unknown as number });
-    this.#checkContext("SCardListReaders", handle);
-    this.#failIfTold("SCardListReaders");
-    return [...this.#readers.keys()];
+    return this.#settle(blocking, "SCardListReaders", () => {
+      this.#checkContext("SCardListReaders", handle);
+      return [...this.#readers.keys()];
+    });
   }
 
   readerStates(readers: readonly string[]): ReaderStateArray {
@@ -511,17 +519,18 @@ export class ScriptedPcsc implements NativePcsc {
   reconnectAsync(): never {
     return notScripted("SCardReconnect");
   }
-  disconnect(handle: CardHandle, disposition: number): void {
+  disconnect(blocking: boolean, handle: CardHandle, disposition: number): SyncOrAsync<void> {
     const card = handle as unknown as number;
     this.calls.push({ call: "SCardDisconnect", card, disposition });
-    const c = this.#card("SCardDisconnect", handle, false);
-    this.#failIfTold("SCardDisconnect");
-    this.#cards.delete(card);
-    if (disposition !== SCARD_LEAVE_CARD && disposition !== SCARD_EJECT_CARD) {
-      this.#resetOthers(c.reader, card);
-    }
-    const r = this.#readers.get(c.reader);
-    if (r?.lock === card) this.#unlock(r);
+    return this.#settle(blocking, "SCardDisconnect", () => {
+      const c = this.#card("SCardDisconnect", handle, false);
+      this.#cards.delete(card);
+      if (disposition !== SCARD_LEAVE_CARD && disposition !== SCARD_EJECT_CARD) {
+        this.#resetOthers(c.reader, card);
+      }
+      const r = this.#readers.get(c.reader);
+      if (r?.lock === card) this.#unlock(r);
+    });
   }
   beginTransaction(blocking: boolean, handle: CardHandle): SyncOrAsync<void> {
     const card = handle as unknown as number;
@@ -551,11 +560,14 @@ export class ScriptedPcsc implements NativePcsc {
   beginTransactionAsync(): never {
     return notScripted("SCardBeginTransaction");
   }
-  endTransaction(handle: CardHandle, disposition: number): void {
+  endTransaction(blocking: boolean, handle: CardHandle, disposition: number): SyncOrAsync<void> {
     const card = handle as unknown as number;
     this.calls.push({ call: "SCardEndTransaction", card, disposition });
+    return this.#settle(blocking, "SCardEndTransaction", () => this.#end(card, disposition));
+  }
+  #end(card: number, disposition: number): void {
+    const handle = card as unknown as CardHandle;
     const c = this.#card("SCardEndTransaction", handle);
-    this.#failIfTold("SCardEndTransaction");
     const r = this.#reader(c.reader);
     if (r.lock !== card) throw this.#error("SCardEndTransaction", SCARD_E_NOT_TRANSACTED);
     // pcsc-lite 1.9 refuses to eject here, and the transaction may outlive the refusal
@@ -566,15 +578,16 @@ export class ScriptedPcsc implements NativePcsc {
     if (disposition !== SCARD_LEAVE_CARD) this.#resetOthers(c.reader, null);
     this.#unlock(r);
   }
-  status(handle: CardHandle): CardStatus {
+  status(blocking: boolean, handle: CardHandle): SyncOrAsync<CardStatus> {
     this.calls.push({ call: "SCardStatus", card: handle as unknown as number });
-    const c = this.#card("SCardStatus", handle);
-    this.#failIfTold("SCardStatus");
-    const r = this.#reader(c.reader);
-    const state = r.atr
-      ? r.cardState ?? (SCARD_PRESENT | SCARD_POWERED | SCARD_NEGOTIABLE)
-      : SCARD_ABSENT;
-    return { reader: c.reader, state, protocol: c.protocol, atr: [...(r.atr ?? [])] };
+    return this.#settle(blocking, "SCardStatus", () => {
+      const c = this.#card("SCardStatus", handle);
+      const r = this.#reader(c.reader);
+      const state = r.atr
+        ? r.cardState ?? (SCARD_PRESENT | SCARD_POWERED | SCARD_NEGOTIABLE)
+        : SCARD_ABSENT;
+      return { reader: c.reader, state, protocol: c.protocol, atr: [...(r.atr ?? [])] };
+    });
   }
   setAttrib(
     blocking: boolean,

@@ -29,7 +29,7 @@ import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
 import * as pcsc from "../../src/ffi/pcsc.ts";
-import type { Connected } from "../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected, ContextHandle } from "../../src/ffi/pcsc.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../support/library.ts";
@@ -113,7 +113,7 @@ onStack(
     await using card = newCard(ATR_T0_T1, 1);
     await card.insert();
     await cardPresent(READER1);
-    const context = pcsc.establishContext(SCARD_SCOPE_USER);
+    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
     try {
       const states = pcsc.readerStates([READER0, READER1]);
       assert.equal(states.buffer.length, 2 * 64);
@@ -408,11 +408,11 @@ wineCannot(
     await using card = newCard(ATR_T1);
     await card.insert();
     await cardPresent(READER0);
-    const context = pcsc.establishContext(SCARD_SCOPE_USER);
+    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
     try {
       const { handle } = pcsc.connect(true, context, READER0, SCARD_SHARE_SHARED, T1) as Connected;
-      const status = pcsc.status(handle);
-      pcsc.disconnect(handle, 0);
+      const status = pcsc.status(true, handle) as CardStatus;
+      pcsc.disconnect(true, handle, 0);
       // the ordinal SCARD_SPECIFIC = 6 is reported as the state bit 1 << 6
       assert.equal(status.state, 1 << 6);
     } finally {
@@ -425,7 +425,7 @@ onStack("SCardStatusA gives the reader's name and the card's ATR", async () => {
   await using card = newCard(ATR_T0_T1);
   await card.insert();
   await cardPresent(READER0);
-  const context = pcsc.establishContext(SCARD_SCOPE_USER);
+  const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
   try {
     const { handle, protocol } = pcsc.connect(
       true,
@@ -435,8 +435,8 @@ onStack("SCardStatusA gives the reader's name and the card's ATR", async () => {
       T0 | T1,
     ) as Connected;
     assert.equal(protocol, T1);
-    const status = pcsc.status(handle);
-    pcsc.disconnect(handle, 0);
+    const status = pcsc.status(true, handle) as CardStatus;
+    pcsc.disconnect(true, handle, 0);
     assert.equal(status.reader, READER0);
     assert.equal(status.protocol, T1);
     assert.deepEqual(status.atr, ATR_T0_T1);
