@@ -119,3 +119,12 @@ export { PcscLibraryError } from "./src/ffi/library.ts";
 export { CardConnectionDecorator } from "./src/smartcard/card_connection_decorator.ts";
 export { ExclusiveConnectCardConnection } from "./src/smartcard/exclusive_connect_card_connection.ts";
 export { ExclusiveTransmitCardConnection } from "./src/smartcard/exclusive_transmit_card_connection.ts";
+export {
+  parseStorageCardAtr,
+  PART3_CARD_NAMES,
+  PART3_STANDARDS,
+  part3CardName,
+  part3StandardName,
+  type Part3StorageCard,
+  PCSC_RID,
+} from "./src/atr/part3.ts";
