@@ -128,3 +128,13 @@ export {
   type Part3StorageCard,
   PCSC_RID,
 } from "./src/atr/part3.ts";
+export { CommandAPDU, type CommandAPDUFields } from "./src/apdu/command_apdu.ts";
+export { ResponseAPDU } from "./src/apdu/response_apdu.ts";
+export {
+  chainCommands,
+  type ChainingOptions,
+  type ChainTransmitter,
+  type ChainTransmitterSync,
+  transmitChained,
+  transmitChainedSync,
+} from "./src/apdu/chaining.ts";
