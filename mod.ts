@@ -138,3 +138,4 @@ export {
   transmitChained,
   transmitChainedSync,
 } from "./src/apdu/chaining.ts";
+export { encodeTlv, findTlv, parseTlv, Tlv, type TlvInput } from "./src/tlv/ber_tlv.ts";
