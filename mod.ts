@@ -139,3 +139,11 @@ export {
   transmitChainedSync,
 } from "./src/apdu/chaining.ts";
 export { encodeTlv, findTlv, parseTlv, Tlv, type TlvInput } from "./src/tlv/ber_tlv.ts";
+export {
+  type CardCapabilities,
+  type CompactTlvObject,
+  decodeHistoricalBytes,
+  explainHistoricalBytes,
+  type HistoricalBytes,
+  type StatusIndicator,
+} from "./src/atr/historical_bytes.ts";
