@@ -147,3 +147,13 @@ export {
   type HistoricalBytes,
   type StatusIndicator,
 } from "./src/atr/historical_bytes.ts";
+export {
+  type AtrIdentification,
+  type AtrListEntry,
+  findSmartcardList,
+  identifyAtr,
+  type IdentifyAtrOptions,
+  SMARTCARD_LIST_HINT,
+  SmartcardList,
+  smartcardListPaths,
+} from "./src/atr/card_list.ts";
