@@ -138,7 +138,8 @@ const loaded = new Map<string, SmartcardList>();
 
 /**
  * The first list found among {@linkcode smartcardListPaths}, read once and kept; null when
- * there is none (or none this program may read).
+ * there is none (or none this program may read). Unlike `ATR_analysis`, an empty file is passed
+ * over: a download that failed leaves one in the cache.
  */
 export function findSmartcardList(): SmartcardList | null {
   for (const path of smartcardListPaths()) {
@@ -153,6 +154,8 @@ function tryLoad(path: string): SmartcardList | null {
   if (known) return known;
   try {
     const list = SmartcardList.load(path);
+    // an empty file (what a failed download leaves) must not hide the system's list
+    if (list.entries.length === 0) return null;
     loaded.set(path, list);
     return list;
   } catch (error) {

@@ -134,6 +134,28 @@ export function decodeHistoricalBytes(bytes: Bytes): HistoricalBytes {
     }
     compactTlv(b, 1, b.length - 3, result);
     result.statusIndicator = statusIndicator(b.subarray(b.length - 3));
+  } else if (category === 0x80 && b[1] === 0x4f && b.length >= 3 && 3 + b[2] === b.length) {
+    // What PC/SC Part 3 readers build: a BER-TLV AID (tag 4F, then a length byte), which read
+    // as COMPACT-TLV would be "tag 4, 15 bytes" and run past the end.
+    result.categoryName = "an application identifier, BER-TLV coded (the PC/SC Part 3 form)";
+    const value = b.slice(3);
+    result.applicationIdentifier = value;
+    const details = [`AID ${toHexString(value)}`];
+    if (value.length >= 8 && toHexString(value.subarray(0, 5)) === "A0 00 00 03 06") {
+      details.push(
+        `RID A0 00 00 03 06 (PC/SC workgroup), standard ${hex(value[5])}, card name ` +
+          `${hex(value[6])} ${hex(value[7])}`,
+      );
+    }
+    result.objects.push(
+      Object.freeze({
+        tag: 0xf,
+        name: "application identifier",
+        value,
+        offset: 1,
+        details: Object.freeze(details),
+      }),
+    );
   } else if (category === 0x80) {
     result.categoryName = "COMPACT-TLV data objects";
     compactTlv(b, 1, b.length, result);
@@ -351,9 +373,11 @@ export function explainHistoricalBytes(h: HistoricalBytes): string[] {
   const lines = [`category indicator ${hex(h.category)}: ${h.categoryName}`];
   if (h.dirDataReference !== null) lines.push(`  DIR data reference ${hex(h.dirDataReference)}`);
   for (const o of h.objects) {
+    const head = h.bytes[o.offset] === 0x4f && h.objects.length === 1 && o.offset === 1
+      ? `4F ${hex(o.value.length)} BER-TLV tag 4F`
+      : `${hex(h.bytes[o.offset])} tag ${o.tag.toString(16).toUpperCase()}`;
     lines.push(
-      `  ${hex(h.bytes[o.offset])} tag ${o.tag.toString(16).toUpperCase()} (${o.name}), ` +
-        `${o.value.length} byte${o.value.length === 1 ? "" : "s"}`,
+      `  ${head} (${o.name}), ${o.value.length} byte${o.value.length === 1 ? "" : "s"}`,
     );
     for (const d of o.details) lines.push(`     ${d}`);
   }

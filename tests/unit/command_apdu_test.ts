@@ -134,14 +134,14 @@ Deno.test("CommandAPDU.parse says why bytes fit no ISO case", () => {
   const refusals: [string, RegExp][] = [
     ["", /0 bytes long: an APDU has at least the 4 header bytes/],
     ["00 A4 04", /3 bytes long/],
-    ["00 A4 04 00 02 3F", /Lc \(5th byte\) is 2 but 1 byte follow/],
+    ["00 A4 04 00 02 3F", /Lc \(5th byte\) is 2 but 1 byte follows/],
     [
       "00 A4 04 00 02 3F 00 00 00",
       /Lc \(5th byte\) is 2 but 4 bytes follow it.*7 bytes long, or 8/,
     ],
     ["00 B0 00 00 00 01", /5th byte is 00.*truncated/],
     ["00 D6 00 00 00 00 00 01", /extended Lc .* is 00 00 00/],
-    ["00 D6 00 00 00 00 02 01", /extended Lc .* is 2 but 1 byte follow/],
+    ["00 D6 00 00 00 00 02 01", /extended Lc .* is 2 but 1 byte follows/],
     [
       "00 D6 00 00 00 00 02 01 02 03",
       /extended Lc .* is 2 but 3 bytes follow.*9 bytes long, or 11/,

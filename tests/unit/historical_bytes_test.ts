@@ -154,3 +154,18 @@ Deno.test("explainHistoricalBytes prints each object and what it says", () => {
     "     logical channels: assigned by the card, at most 4",
   ]);
 });
+
+Deno.test("the AID a PC/SC Part 3 reader builds is read as BER-TLV, not as COMPACT-TLV", () => {
+  const atr = new ATR(toBytes("3B 8F 80 01 80 4F 0C A0 00 00 03 06 03 00 01 00 00 00 00 6A"));
+  const h = atr.decodeHistoricalBytes();
+  assert.equal(
+    toBytes("A0 00 00 03 06 03 00 01 00 00 00 00").join(),
+    h.applicationIdentifier!.join(),
+  );
+  assert.deepEqual(explainHistoricalBytes(h), [
+    "category indicator 80: an application identifier, BER-TLV coded (the PC/SC Part 3 form)",
+    "  4F 0C BER-TLV tag 4F (application identifier), 12 bytes",
+    "     AID A0 00 00 03 06 03 00 01 00 00 00 00",
+    "     RID A0 00 00 03 06 (PC/SC workgroup), standard 03, card name 00 01",
+  ]);
+});
