@@ -68,13 +68,24 @@ export type {
   TraceEntry,
 } from "./card_behaviour.ts";
 export {
+  MIFARE_CLASSIC_ATRS,
+  type MifareClassicSnapshot,
+  type MifareClassicType,
   NTAG_ATR,
   type NtagModel,
   type NtagSnapshot,
   type OnReader,
+  type Type4Snapshot,
+  VirtualMifareClassic,
+  virtualMifareClassic,
+  type VirtualMifareClassicInit,
   VirtualNtag,
   virtualNtag,
   type VirtualNtagInit,
+  type VirtualSectorInit,
+  VirtualType4Tag,
+  virtualType4Tag,
+  type VirtualType4TagInit,
 } from "./contactless_cards.ts";
 export {
   missingRequirements,
