@@ -177,6 +177,11 @@ export class CommandAPDU {
 }
 
 /** Where the data is and what Ne is, by javax.smartcardio's parsing rules. */
+/** "1 byte follows", "3 bytes follow". */
+function following(n: number): string {
+  return n === 1 ? "1 byte follows" : `${n} bytes follow`;
+}
+
 function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: number } {
   const n = b.length;
   if (n < 4) {
@@ -195,9 +200,7 @@ function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: 
       return { nc: b4, ne: le === 0 ? 256 : le, dataOffset: 5 };
     }
     throw new RangeError(
-      `command's Lc (5th byte) is ${b4} but ${n - 5} byte${
-        n === 6 ? "" : "s"
-      } follow it: a short ` +
+      `command's Lc (5th byte) is ${b4} but ${following(n - 5)} it: a short ` +
         `command with ${b4} data bytes is ${5 + b4} bytes long, or ${6 + b4} with Le`,
     );
   }
@@ -221,9 +224,7 @@ function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: 
     return { nc: l, ne: le === 0 ? 65536 : le, dataOffset: 7 };
   }
   throw new RangeError(
-    `command's extended Lc (5th to 7th bytes) is ${l} but ${n - 7} byte${
-      n === 8 ? "" : "s"
-    } follow ` +
+    `command's extended Lc (5th to 7th bytes) is ${l} but ${following(n - 7)} ` +
       `it: an extended command with ${l} data bytes is ${7 + l} bytes long, or ${9 + l} with Le`,
   );
 }
