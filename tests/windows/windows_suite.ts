@@ -19,12 +19,14 @@ import {
   CardRequest,
   CardRequestTimeoutException,
   NoCardException,
+  type PCSCCardConnection,
   readergroups,
   readers,
   SCARD_CTL_CODE,
   SCARD_SHARE_EXCLUSIVE,
   SCARD_SHARE_SHARED,
 } from "../../mod.ts";
+import { smartCard } from "../../src/web/mod.ts";
 import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
@@ -345,6 +347,60 @@ withCard("using releases the connection on every path, errors included", ATR_T1,
   }
   // had any of them leaked its handle, this exclusive connect would be refused
   (await exclusive()).release();
+});
+
+// ----- another connection's transaction -----
+
+withCard(
+  "getATR under another connection's transaction fails at once, disconnect returns at once",
+  ATR_T1,
+  async (card) => {
+    using holder = connectTo() as PCSCCardConnection;
+    using other = connectTo();
+    await holder.connect();
+    await other.connect();
+    const seen = (await card.controlLog()).length;
+    await holder.beginTransaction();
+    assert.throws(() => other.getATR(), (e: unknown) => {
+      assert.ok(e instanceof CardConnectionException);
+      assert.match(e.message, /^Cannot getATR: another connection of this process/);
+      return true;
+    });
+    let settled = false;
+    const waiting = other.transmit(SELECT).finally(() => settled = true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(settled, false);
+    await holder.endTransaction();
+    assert.equal((await waiting)[1], 0x90);
+    await holder.beginTransaction();
+    other.disconnect(); // unpower: winscard over pcsc-lite would wait for the holder
+    assert.equal(other.connected, false);
+    await holder.endTransaction();
+    while (!(await card.controlLog()).slice(seen).includes(0x00)) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  },
+);
+
+// status() is not tried here: Wine passes pcsc-lite's state mask where Windows gives an ordinal
+withCard("Web API: disconnect('reset') under another context's transaction", ATR_T1, async () => {
+  const a = await smartCard.establishContext();
+  const b = await smartCard.establishContext();
+  const options = { preferredProtocols: ["t0", "t1"] as ("t0" | "t1")[] };
+  const { connection: x } = await a.connect(READER0, "shared", options);
+  const { connection: y } = await b.connect(READER0, "shared", options);
+  let disconnected: Promise<void> | undefined;
+  let settled = false;
+  await x.startTransaction(async () => {
+    disconnected = y.disconnect("reset");
+    disconnected.finally(() => settled = true).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(settled, false);
+    return "leave";
+  });
+  await disconnected;
+  await assert.rejects(x.transmit(new Uint8Array(SELECT)), /reset/i);
+  await x.disconnect();
 });
 
 // ----- attributes, control, status -----
