@@ -76,12 +76,23 @@ export {
   CardRequestException,
   CardRequestTimeoutException,
   CardServiceException,
+  CardServiceNotFoundException,
+  CardServiceStoppedException,
   InvalidATRMaskLengthException,
   InvalidReaderException,
   NoCardException,
   NoReadersException,
   SmartcardException,
 } from "./src/smartcard/exceptions.ts";
+export {
+  AddReaderToGroupException,
+  BaseSCardException,
+  EstablishContextException,
+  IntroduceReaderException,
+  ListReadersException,
+  ReleaseContextException,
+  RemoveReaderFromGroupException,
+} from "./src/smartcard/pcsc_exceptions.ts";
 export {
   CheckingErrorException,
   ExecutionErrorException,
