@@ -49,9 +49,10 @@ export {
   type CardConnectionEventType,
 } from "./src/smartcard/card_connection_event.ts";
 export {
-  type CardConnectionObserver,
+  CardConnectionObserver,
   ConsoleCardConnectionObserver,
 } from "./src/smartcard/card_connection_observer.ts";
+export { Observable, Observer, type ObserverLike } from "./src/smartcard/observer.ts";
 export { AnyCardType, ATRCardType, CardType } from "./src/smartcard/card_type.ts";
 export {
   CardService,
@@ -59,8 +60,12 @@ export {
   PassThruCardService,
 } from "./src/smartcard/card_service.ts";
 export { CardRequest, type CardRequestOptions } from "./src/smartcard/card_request.ts";
-export { CardMonitor, type CardObserver } from "./src/smartcard/card_monitor.ts";
-export { ReaderMonitor, type ReaderObserver } from "./src/smartcard/reader_monitor.ts";
+export { CardMonitor, CardObserver, type CardUpdate } from "./src/smartcard/card_monitor.ts";
+export {
+  ReaderMonitor,
+  ReaderObserver,
+  type ReaderUpdate,
+} from "./src/smartcard/reader_monitor.ts";
 export {
   type CardEvent,
   type ReaderEvent,

@@ -6,12 +6,19 @@
 
 import type { CardConnection } from "./card_connection.ts";
 import type { CardConnectionEvent } from "./card_connection_event.ts";
+import { Observer } from "./observer.ts";
 import { toHexString } from "./util.ts";
 
-/** Receives the events of the connections it is added to (`addObserver`). */
-export interface CardConnectionObserver {
-  /** Called synchronously for every event, in the order observers were added. */
-  update(connection: CardConnection, event: CardConnectionEvent): void;
+/**
+ * Receives the events of the connections it is added to (`addObserver`); pyscard's
+ * `CardConnectionObserver`. Extend it as in pyscard, or pass any object with an `update`.
+ */
+export class CardConnectionObserver extends Observer<CardConnectionEvent> {
+  /**
+   * Called synchronously for every event, in the order observers were added; does nothing
+   * until a subclass says what to do.
+   */
+  override update(_connection: CardConnection, _event: CardConnectionEvent): void {}
 }
 
 const hex = (bytes: unknown): string => Array.isArray(bytes) ? toHexString(bytes) : "";
@@ -34,7 +41,7 @@ const byteHex = (b: unknown): string => Number(b).toString(16).toUpperCase();
  * connection.addObserver(new ConsoleCardConnectionObserver());
  * ```
  */
-export class ConsoleCardConnectionObserver implements CardConnectionObserver {
+export class ConsoleCardConnectionObserver extends CardConnectionObserver {
   readonly #write: (line: string) => void;
 
   /**
@@ -42,11 +49,12 @@ export class ConsoleCardConnectionObserver implements CardConnectionObserver {
    * @param write where lines go; `console.log` by default
    */
   constructor(write: (line: string) => void = (line) => console.log(line)) {
+    super();
     this.#write = write;
   }
 
   /** Prints one line for the event. */
-  update(connection: CardConnection, event: CardConnectionEvent): void {
+  override update(connection: CardConnection, event: CardConnectionEvent): void {
     const reader = connection.getReader().name;
     switch (event.type) {
       case "connect":
