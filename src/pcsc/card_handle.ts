@@ -61,6 +61,7 @@ export class CardHandle implements Disposable {
   readonly #context: Context;
   readonly #connection: Connection = { card: null, disposition: 0 };
   #exchange: Exchange | null = null;
+  #protocol: number | null = null;
   #pending = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #released = false;
@@ -79,6 +80,14 @@ export class CardHandle implements Disposable {
   /** Whether a card is connected. */
   get connected(): boolean {
     return this.#connection.card !== null;
+  }
+
+  /**
+   * The protocol the last connect or reconnect negotiated (PC/SC's value), set when that call
+   * ends, before any call queued behind it runs; null before the first.
+   */
+  get protocol(): number | null {
+    return this.#protocol;
   }
 
   /** Whether {@link release} has run. */
@@ -113,6 +122,7 @@ export class CardHandle implements Disposable {
         ({ handle, protocol }) => {
           this.#connection.card = handle;
           this.#connection.disposition = disposition;
+          this.#protocol = protocol;
           return protocol;
         },
       ));
@@ -131,6 +141,7 @@ export class CardHandle implements Disposable {
       (card) =>
         andThen(this.#native.reconnect(blocking, card, share, protocols, init), (protocol) => {
           this.#connection.disposition = init;
+          this.#protocol = protocol;
           return protocol;
         }),
     );
@@ -138,11 +149,12 @@ export class CardHandle implements Disposable {
 
   /**
    * SCardTransmit; gives the whole response, SW1 SW2 included, as `read` takes it out of the
-   * receive buffer (a plain array by default).
+   * receive buffer (a plain array by default). `protocol` may be a function, called when the
+   * call's turn comes: a queued call then uses the protocol the calls before it negotiated.
    */
   transmit<T = number[]>(
     blocking: boolean,
-    protocol: number,
+    protocol: number | (() => number),
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
@@ -152,8 +164,9 @@ export class CardHandle implements Disposable {
       : this.#stage(blocking, command);
     return this.#run(blocking, true, (card) => {
       const ex = this.#buffers;
+      const pci = typeof protocol === "function" ? protocol() : protocol;
       return andThen(
-        ex.transmit(blocking, card, protocol, apdu, command.length),
+        ex.transmit(blocking, card, pci, apdu, command.length),
         (n) => read(ex.receive, n),
       );
     });
