@@ -2,7 +2,9 @@
  * pyscard's card-connection framework for Deno, over the system's PC/SC service
  * (pcsc-lite on Linux, PCSC.framework on macOS, winscard.dll on Windows) through `Deno.dlopen`.
  *
- * Needs `--allow-ffi` (and `--allow-env` to honour `PCSC_LIBRARY` and `PCSCLITE_CSOCK_NAME`).
+ * Needs `--allow-ffi`. `--allow-env=PCSC_LIBRARY` is optional, to honour `PCSC_LIBRARY`
+ * (another PC/SC library). `PCSCLITE_CSOCK_NAME` (another pcscd socket) needs no permission:
+ * libpcsclite reads it itself.
  *
  * @example
  * ```ts
