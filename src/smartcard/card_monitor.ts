@@ -5,7 +5,7 @@
  */
 
 import type { Card } from "./card.ts";
-import { Observers } from "./monitor.ts";
+import { Observers, report } from "./monitor.ts";
 import { Observable, Observer } from "./observer.ts";
 import { type CardChange, CardChanges } from "./reader_changes.ts";
 
@@ -95,12 +95,11 @@ export class CardMonitor extends Observable<CardUpdate, CardObserver> implements
     this.deleteObservers();
   }
 
-  /** An observer that throws is reported on the console; the others are told all the same. */
+  /**
+   * An observer that throws (or whose `async update` rejects) is reported on the console;
+   * the others are told all the same.
+   */
   protected override updateObserver(observer: CardObserver, changes: CardUpdate): void {
-    try {
-      observer.update(this, changes);
-    } catch (error) {
-      console.error("observer.update threw:", error);
-    }
+    report(() => observer.update(this, changes));
   }
 }

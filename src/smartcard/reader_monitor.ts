@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Observers } from "./monitor.ts";
+import { Observers, report } from "./monitor.ts";
 import { Observable, Observer } from "./observer.ts";
 import type { Reader } from "./reader.ts";
 import { type ReaderChange, ReaderChanges } from "./reader_changes.ts";
@@ -87,12 +87,11 @@ export class ReaderMonitor extends Observable<ReaderUpdate, ReaderObserver> impl
     this.deleteObservers();
   }
 
-  /** An observer that throws is reported on the console; the others are told all the same. */
+  /**
+   * An observer that throws (or whose `async update` rejects) is reported on the console;
+   * the others are told all the same.
+   */
   protected override updateObserver(observer: ReaderObserver, changes: ReaderUpdate): void {
-    try {
-      observer.update(this, changes);
-    } catch (error) {
-      console.error("observer.update threw:", error);
-    }
+    report(() => observer.update(this, changes));
   }
 }
