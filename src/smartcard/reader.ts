@@ -49,17 +49,19 @@ export class Reader {
 
   /**
    * Adds the reader to a reader group (SCardIntroduceReaderGroup, SCardAddReaderToGroup).
-   * Only Windows can change groups: pcsc-lite and macOS throw an
-   * `AddReaderToGroupException` with SCARD_E_UNSUPPORTED_FEATURE. As pyscard: an
-   * `EstablishContextException` when there is no service, an `IntroduceReaderException` when
-   * the group cannot be introduced.
+   * Only Windows can change groups: pcsc-lite and macOS throw an `IntroduceReaderException`
+   * with SCARD_E_UNSUPPORTED_FEATURE, as pyscard does there. As pyscard: an
+   * `EstablishContextException` when there is no service, an `AddReaderToGroupException` when
+   * the reader cannot join the group.
    */
   addtoreadergroup(group: string): void {
     this.#changeGroup(
       group,
       (context) => context.addReaderToGroup(this.name, group),
-      (code, call, options) =>
-        call === "SCardIntroduceReaderGroup"
+      // pyscard introduces the reader first, which is where a platform without group
+      // changes (pcsc-lite, macOS) refuses it: an IntroduceReaderException, as there
+      (code, call, options, readOnly) =>
+        call === "SCardIntroduceReaderGroup" || readOnly
           ? new IntroduceReaderException(code, this.name, options)
           : new AddReaderToGroupException(code, this.name, group, options),
     );
@@ -80,7 +82,12 @@ export class Reader {
   #changeGroup(
     group: string,
     change: (context: Context) => void,
-    failure: (code: number, call: string, options: ErrorOptions) => SmartcardException,
+    failure: (
+      code: number,
+      call: string,
+      options: ErrorOptions,
+      readOnly: boolean,
+    ) => SmartcardException,
   ): void {
     if (typeof group !== "string" || group.length === 0 || group.includes("\0")) {
       throw new TypeError("group must be a non-empty string without NUL");
@@ -90,8 +97,12 @@ export class Reader {
       change(context);
     } catch (error) {
       const call = (error as { call?: string }).call ?? "";
-      const converted = asPcscException(error, (code, options) => failure(code, call, options));
-      if (converted instanceof Error && converted !== error && !context.canChangeGroups) {
+      const readOnly = !context.canChangeGroups;
+      const converted = asPcscException(
+        error,
+        (code, options) => failure(code, call, options, readOnly),
+      );
+      if (converted instanceof Error && converted !== error && readOnly) {
         converted.message += " Reader groups are read-only here.";
       }
       throw converted;
