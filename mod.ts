@@ -2,7 +2,9 @@
  * pyscard's card-connection framework for Deno, over the system's PC/SC service
  * (pcsc-lite on Linux, PCSC.framework on macOS, winscard.dll on Windows) through `Deno.dlopen`.
  *
- * Needs `--allow-ffi` (and `--allow-env` to honour `PCSC_LIBRARY` and `PCSCLITE_CSOCK_NAME`).
+ * Needs `--allow-ffi`. `--allow-env=PCSC_LIBRARY` is optional, to honour `PCSC_LIBRARY`
+ * (another PC/SC library). `PCSCLITE_CSOCK_NAME` (another pcscd socket) needs no permission:
+ * libpcsclite reads it itself.
  *
  * @example
  * ```ts
@@ -49,9 +51,10 @@ export {
   type CardConnectionEventType,
 } from "./src/smartcard/card_connection_event.ts";
 export {
-  type CardConnectionObserver,
+  CardConnectionObserver,
   ConsoleCardConnectionObserver,
 } from "./src/smartcard/card_connection_observer.ts";
+export { Observable, Observer, type ObserverLike } from "./src/smartcard/observer.ts";
 export { AnyCardType, ATRCardType, CardType } from "./src/smartcard/card_type.ts";
 export {
   CardService,
@@ -59,8 +62,12 @@ export {
   PassThruCardService,
 } from "./src/smartcard/card_service.ts";
 export { CardRequest, type CardRequestOptions } from "./src/smartcard/card_request.ts";
-export { CardMonitor, type CardObserver } from "./src/smartcard/card_monitor.ts";
-export { ReaderMonitor, type ReaderObserver } from "./src/smartcard/reader_monitor.ts";
+export { CardMonitor, CardObserver, type CardUpdate } from "./src/smartcard/card_monitor.ts";
+export {
+  ReaderMonitor,
+  ReaderObserver,
+  type ReaderUpdate,
+} from "./src/smartcard/reader_monitor.ts";
 export {
   type CardEvent,
   type ReaderEvent,
@@ -76,12 +83,23 @@ export {
   CardRequestException,
   CardRequestTimeoutException,
   CardServiceException,
+  CardServiceNotFoundException,
+  CardServiceStoppedException,
   InvalidATRMaskLengthException,
   InvalidReaderException,
   NoCardException,
   NoReadersException,
   SmartcardException,
 } from "./src/smartcard/exceptions.ts";
+export {
+  AddReaderToGroupException,
+  BaseSCardException,
+  EstablishContextException,
+  IntroduceReaderException,
+  ListReadersException,
+  ReleaseContextException,
+  RemoveReaderFromGroupException,
+} from "./src/smartcard/pcsc_exceptions.ts";
 export {
   CheckingErrorException,
   ExecutionErrorException,

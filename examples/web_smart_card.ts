@@ -1,7 +1,7 @@
 /**
  * The Web Smart Card API as a browser developer writes it: wait for a card with
- * `getStatusChange`, connect, ask the card for a challenge. Only the first import is
- * Deno's: it installs `navigator.smartCard` (the second is types only).
+ * `getStatusChange`, connect, ask the card for a challenge. Only the import is Deno's: it
+ * installs `navigator.smartCard` and gives it its type.
  *
  * `deno run --allow-ffi examples/web_smart_card.ts`
  *
@@ -9,14 +9,6 @@
  */
 
 import "../src/web/global.ts";
-import type { SmartCardResourceManager } from "../src/web/mod.ts";
-
-// The API's types, as a browser project declares them (no browser's lib has them yet).
-declare global {
-  interface Navigator {
-    readonly smartCard: SmartCardResourceManager;
-  }
-}
 
 const hex = (bytes: Uint8Array): string =>
   [...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");

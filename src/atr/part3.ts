@@ -200,7 +200,7 @@ export function parseStorageCardAtr(atr: Bytes): Part3StorageCard | null {
     cardName,
     cardNameText: part3CardName(cardName),
     rfu: Object.freeze(h.slice(11, 3 + length)),
-    checksumOK: parsed.checksumOK && parsed.TCK !== null,
+    checksumOK: parsed.checksumOK === true,
   });
 }
 

@@ -65,6 +65,7 @@ export function explainAtr(bytes: readonly number[]): Explanation {
     }
   }
   const historical = atr.historicalBytes;
+  const tck = isoCheckCharacter(atr);
   const printable = historical.every((b) => b >= 0x20 && b < 0x7F);
   return {
     atr: hex(atr.atr),
@@ -73,9 +74,31 @@ export function explainAtr(bytes: readonly number[]): Explanation {
     historicalBytes: hex([...historical]) +
       (printable && historical.length ? ` "${String.fromCharCode(...historical)}"` : ""),
     historical: historicalLines(atr),
-    TCK: atr.TCK === null ? null : { value: atr.TCK, ok: atr.checksumOK },
-    checksumOK: atr.checksumOK,
-    extraBytes: hex([...atr.extraBytes]),
+    TCK: tck.TCK,
+    checksumOK: tck.checksumOK,
+    extraBytes: hex(tck.extraBytes),
+  };
+}
+
+/**
+ * TCK as ISO 7816-3 8.2.5 has it: present exactly when a TDi indicates a protocol other than
+ * T=0, right after the historical bytes. The ATR class reads it as pyscard does (any single
+ * trailing byte is TCK), which is what ported code expects of its values; an explanation is
+ * the place for the standard's reading.
+ */
+function isoCheckCharacter(atr: ATR): Pick<Explanation, "TCK" | "checksumOK"> & {
+  extraBytes: number[];
+} {
+  const end = 2 + atr.interfaceBytesCount + atr.K;
+  const expected = atr.TD.some((td) => td !== null && (td & 0x0F) !== 0);
+  if (!expected || end >= atr.atr.length) {
+    return { TCK: null, checksumOK: !expected, extraBytes: atr.atr.slice(end) };
+  }
+  const ok = atr.atr.slice(1, end + 1).reduce((a, b) => a ^ b, 0) === 0;
+  return {
+    TCK: { value: atr.atr[end], ok },
+    checksumOK: ok,
+    extraBytes: atr.atr.slice(end + 1),
   };
 }
 

@@ -265,5 +265,7 @@ export function returnCodeHint(call: string, code: number, abi: Abi = CURRENT_AB
 /** `"Sharing violation. (0x8010000B)"`: the reason and the code, as errors render them. */
 export function describeReturnCode(code: number, abi: Abi = CURRENT_ABI): string {
   const known = abi.returnCodes.get(code >>> 0);
-  return `${known?.message ?? "Unknown error."} (${formatReturnCode(code)})`;
+  // pcsc_stringify_error's words for a code it does not know, as pyscard shows them
+  const reason = known?.message ?? `Unknown error: ${formatReturnCode(code)}`;
+  return `${reason} (${formatReturnCode(code)})`;
 }

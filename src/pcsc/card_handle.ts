@@ -83,6 +83,7 @@ export class CardHandle implements Disposable {
   readonly #transactions: ReaderTransactions;
   readonly #connection: Connection = { card: null, reader: "", disposition: 0 };
   #exchange: Exchange | null = null;
+  #protocol: number | null = null;
   #pending = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #released = false;
@@ -117,6 +118,14 @@ export class CardHandle implements Disposable {
     return this.#connection.card !== null;
   }
 
+  /**
+   * The protocol the last connect or reconnect negotiated (PC/SC's value), set when that call
+   * ends, before any call queued behind it runs; null before the first.
+   */
+  get protocol(): number | null {
+    return this.#protocol;
+  }
+
   /** Whether {@link release} has run. */
   get released(): boolean {
     return this.#released;
@@ -148,6 +157,7 @@ export class CardHandle implements Disposable {
         this.#native.connect(blocking, this.#context.handle, reader, share, protocols),
         ({ handle, protocol }) => {
           Object.assign(this.#connection, { card: handle, reader, disposition });
+          this.#protocol = protocol;
           return protocol;
         },
       ), reader);
@@ -166,6 +176,7 @@ export class CardHandle implements Disposable {
       (card) =>
         andThen(this.#native.reconnect(blocking, card, share, protocols, init), (protocol) => {
           this.#connection.disposition = init;
+          this.#protocol = protocol;
           return protocol;
         }),
     );
@@ -173,11 +184,12 @@ export class CardHandle implements Disposable {
 
   /**
    * SCardTransmit; gives the whole response, SW1 SW2 included, as `read` takes it out of the
-   * receive buffer (a plain array by default).
+   * receive buffer (a plain array by default). `protocol` may be a function, called when the
+   * call's turn comes: a queued call then uses the protocol the calls before it negotiated.
    */
   transmit<T = number[]>(
     blocking: boolean,
-    protocol: number,
+    protocol: number | (() => number),
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
@@ -187,8 +199,9 @@ export class CardHandle implements Disposable {
       : this.#stage(blocking, command);
     return this.#run(blocking, true, (card) => {
       const ex = this.#buffers;
+      const pci = typeof protocol === "function" ? protocol() : protocol;
       return andThen(
-        ex.transmit(blocking, card, protocol, apdu, command.length),
+        ex.transmit(blocking, card, pci, apdu, command.length),
         (n) => read(ex.receive, n),
       );
     });

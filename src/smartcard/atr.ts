@@ -18,9 +18,11 @@ const INTERFACE_BYTE_NAMES = ["TA", "TB", "TC", "TD"] as const;
  * A parsed ATR: TS, T0, the interface bytes TAi TBi TCi TDi of every level, the historical
  * bytes and TCK.
  *
- * Arrays are indexed from 0 as in pyscard: `TA[0]` is ISO's TA1. TCK is expected exactly
- * when some TDi indicates a protocol other than T=0 (ISO 7816-3 8.2.5); a byte after the
- * historical bytes of a T=0-only ATR is kept in `extraBytes`, not taken as TCK.
+ * Arrays are indexed from 0 as in pyscard: `TA[0]` is ISO's TA1. The check character reads
+ * as pyscard 2.3 reads it, so that values and `render()` match it: exactly one byte after
+ * the historical bytes is TCK, checked whatever protocols the ATR indicates (ISO 7816-3
+ * 8.2.5 has none for T=0 alone; the CLI's `atr` explanation says so); none, or more than
+ * one, is no TCK (`checksumOK` null) and the bytes are kept in `extraBytes`.
  *
  * @example
  * ```ts
@@ -104,12 +106,9 @@ export class ATR {
   readonly TCK: number | null;
   /** Whether TCK is present. */
   readonly hasChecksum: boolean;
-  /**
-   * Whether the ATR meets ISO 7816-3's checksum rule: for a T=0-only ATR (no TCK expected),
-   * true; otherwise, TCK is present and T0 xor ... xor TCK is 0.
-   */
-  readonly checksumOK: boolean;
-  /** Bytes after the historical bytes and TCK; an ISO-conforming ATR has none. */
+  /** Whether T0 xor ... xor TCK is 0 (pyscard's `checksumOK`); null when there is no TCK. */
+  readonly checksumOK: boolean | null;
+  /** Bytes after the historical bytes that are not TCK; an ISO-conforming ATR has none. */
   readonly extraBytes: readonly number[];
   /** The clock-rate conversion integer, TA1's high nibble, or null without TA1. */
   readonly FI: number | null;
@@ -193,18 +192,11 @@ export class ATR {
     }
     this.historicalBytes = Object.freeze(bytes.slice(offset + 1, historicalEnd));
 
-    const tckExpected = TD.some((td) => td !== null && (td & 0x0f) !== 0);
-    if (tckExpected && historicalEnd < bytes.length) {
-      this.TCK = bytes[historicalEnd];
-      this.checksumOK = bytes.slice(1, historicalEnd + 1).reduce((a, b) => a ^ b, 0) === 0;
-      this.extraBytes = Object.freeze(bytes.slice(historicalEnd + 1));
-    } else {
-      this.TCK = null;
-      // A missing TCK that T=1 or T=15 requires cannot be checked, so it is not OK.
-      this.checksumOK = !tckExpected;
-      this.extraBytes = Object.freeze(bytes.slice(historicalEnd));
-    }
-    this.hasChecksum = this.TCK !== null;
+    // pyscard 2.3: TCK is the one byte after the historical bytes, for any protocol
+    this.hasChecksum = bytes.length === historicalEnd + 1;
+    this.TCK = this.hasChecksum ? bytes[historicalEnd] : null;
+    this.checksumOK = this.hasChecksum ? bytes.slice(1).reduce((a, b) => a ^ b, 0) === 0 : null;
+    this.extraBytes = Object.freeze(this.hasChecksum ? [] : bytes.slice(historicalEnd));
 
     const ta1 = TA[0];
     const tb1 = TB[0];
@@ -218,6 +210,38 @@ export class ATR {
   /** The check character TCK, or null when the ATR has none. */
   getChecksum(): number | null {
     return this.TCK;
+  }
+
+  /**
+   * Which levels have TAi, from TA1 on (pyscard's `hasTA`).
+   * @deprecated as in pyscard 2.3: use `atr.TA[i] !== null`
+   */
+  get hasTA(): boolean[] {
+    return this.TA.map((ta) => ta !== null);
+  }
+
+  /**
+   * Which levels have TBi (pyscard's `hasTB`).
+   * @deprecated as in pyscard 2.3: use `atr.TB[i] !== null`
+   */
+  get hasTB(): boolean[] {
+    return this.TB.map((tb) => tb !== null);
+  }
+
+  /**
+   * Which levels have TCi (pyscard's `hasTC`).
+   * @deprecated as in pyscard 2.3: use `atr.TC[i] !== null`
+   */
+  get hasTC(): boolean[] {
+    return this.TC.map((tc) => tc !== null);
+  }
+
+  /**
+   * Which levels have TDi (pyscard's `hasTD`).
+   * @deprecated as in pyscard 2.3: use `atr.TD[i] !== null`
+   */
+  get hasTD(): boolean[] {
+    return this.TD.map((td) => td !== null);
   }
 
   /** The historical bytes T1..TK (a copy). */
@@ -319,8 +343,8 @@ export class ATR {
   }
 
   /**
-   * A readable multi-line dump, line for line pyscard's `ATR.render()` (Python's
-   * `True`/`None` spellings included), plus a line for a missing TCK or extra bytes.
+   * A readable multi-line dump, character for character pyscard 2.3's `ATR.render()`
+   * (Python's `True`/`None` spellings and its decimal checksum included).
    *
    * @example
    * ```ts
@@ -345,11 +369,7 @@ export class ATR {
     lines.push(`supported protocols ${Object.keys(this.getSupportedProtocols()).join(",")}`);
     lines.push(`T=0 supported: ${pythonBool(this.isT0Supported())}`);
     lines.push(`T=1 supported: ${pythonBool(this.isT1Supported())}`);
-    if (this.TCK !== null) {
-      lines.push(`checksum: ${this.TCK}`);
-    } else if (!this.checksumOK) {
-      lines.push("checksum: missing");
-    }
+    if (this.TCK !== null) lines.push(`checksum: ${this.TCK}`);
     lines.push(`\tclock rate conversion factor: ${this.getClockRateConversion()}`);
     lines.push(`\tbit rate adjustment factor: ${this.getBitRateFactor()}`);
     lines.push(`\tmaximum programming current: ${this.getProgrammingCurrent()}`);
@@ -357,13 +377,25 @@ export class ATR {
     lines.push(`\tguard time: ${this.N ?? "None"}`);
     lines.push(`nb of interface bytes: ${this.getInterfaceBytesCount()}`);
     lines.push(`nb of historical bytes: ${this.getHistoricalBytesCount()}`);
-    if (this.extraBytes.length > 0) lines.push(`extra bytes: ${toHexString(this.extraBytes)}`);
     return lines.join("\n");
+  }
+
+  /**
+   * Prints {@link render} on the console (pyscard's `dump()`).
+   * @deprecated as in pyscard 2.3: use `console.log(atr.render())`
+   */
+  dump(): void {
+    console.log(this.render());
   }
 
   /** The ATR as uppercase hexadecimal pairs separated by blanks: `"3B 02 14 50"`. */
   toString(): string {
     return toHexString(this.atr);
+  }
+
+  /** `console.log(atr)` prints what pyscard's `print(atr)` does: `3B 02 14 50`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 }
 

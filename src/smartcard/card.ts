@@ -50,4 +50,9 @@ export class Card {
   toString(): string {
     return `${toHexString(this.atr)} / ${this.reader.name}`;
   }
+
+  /** `console.log(card)` prints what pyscard's `print(card)` does: `3B 02 14 50 / Reader name`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
 }

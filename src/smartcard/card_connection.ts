@@ -11,6 +11,7 @@ import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
 import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
+import { Observable } from "./observer.ts";
 import type { Reader } from "./reader.ts";
 import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
 import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
@@ -39,7 +40,8 @@ const SHARE_MODES = [1, 2, 3];
  * const [data, sw1, sw2] = await connection.transmit([0x00, 0x84, 0x00, 0x00, 0x08]);
  * ```
  */
-export abstract class CardConnection implements Disposable, AsyncDisposable {
+export abstract class CardConnection extends Observable<CardConnectionEvent, CardConnectionObserver>
+  implements Disposable, AsyncDisposable {
   /** T=0 (SCARD_PROTOCOL_T0). */
   static readonly T0_protocol: number = T0;
   /** T=1 (SCARD_PROTOCOL_T1). */
@@ -59,7 +61,6 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
 
   /** The reader this connection goes through. */
   protected readonly reader: Reader;
-  #observers: CardConnectionObserver[] = [];
   #chain: ErrorCheckingChain[] | null = null;
   #released = false;
   #t0: T0ResponseHandling | null = null;
@@ -71,6 +72,7 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * @param reader the reader the card is in
    */
   constructor(reader: Reader) {
+    super();
     this.reader = reader;
   }
 
@@ -279,11 +281,11 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
 
   /** One command and its response, as the observers see them. */
   #exchange(blocking: boolean, command: Bytes, protocol?: number): SyncOrAsync<TransmitResult> {
-    if (this.#observers.length) this.notify("command", [Array.from(command), protocol]);
+    if (this.countObservers()) this.notify("command", [Array.from(command), protocol]);
     return andThen(this.doTransmit(blocking, command, protocol), (response) => {
       const sw2 = response.pop()!;
       const sw1 = response.pop()!;
-      if (this.#observers.length) this.notify("response", [response, sw1, sw2]);
+      if (this.countObservers()) this.notify("response", [response, sw1, sw2]);
       return [response, sw1, sw2];
     });
   }
@@ -310,9 +312,9 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     checkInteger(controlCode, "controlCode", 0, 0xFFFFFFFF);
     checkBytes(command, "command", MAX_APDU_SIZE);
     this.assertUsable(blocking ? "controlSync" : "control", true, blocking);
-    if (this.#observers.length) this.notify("command", [controlCode, Array.from(command)]);
+    if (this.countObservers()) this.notify("command", [controlCode, Array.from(command)]);
     return andThen(this.doControl(blocking, controlCode, command), (data) => {
-      if (this.#observers.length) this.notify("response", [data]);
+      if (this.countObservers()) this.notify("response", [data]);
       return data;
     });
   }
@@ -418,35 +420,31 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
     this.#chain?.[0].addFilterException(exClass);
   }
 
-  // ----- observers -----
+  // ----- observers (pyscard's Observable: addObserver, deleteObserver, countObservers...) -----
 
-  /** Adds an observer; adding the same one twice does nothing. */
-  addObserver(observer: CardConnectionObserver): void {
-    if (!observer || typeof observer.update !== "function") {
-      throw new TypeError("observer must have an update(connection, event) method");
-    }
-    if (!this.#observers.includes(observer)) this.#observers.push(observer);
-  }
-
-  /** Removes an observer. */
-  deleteObserver(observer: CardConnectionObserver): void {
-    this.#observers = this.#observers.filter((o) => o !== observer);
+  /**
+   * Tells every observer, in the order they were added, through pyscard's `setChanged` and
+   * `notifyObservers`.
+   */
+  protected notify(type: CardConnectionEvent["type"], args: unknown[] = []): void {
+    if (this.countObservers() === 0) return;
+    this.setChanged();
+    this.notifyObservers(new CardConnectionEvent(type, args));
   }
 
   /**
-   * Tells every observer, in the order they were added. An observer that throws does not
-   * break the call nor stop the other observers; its error is logged to the console.
+   * An observer that throws does not break the call nor stop the other observers; its error
+   * is logged to the console.
    */
-  protected notify(type: CardConnectionEvent["type"], args: unknown[] = []): void {
-    if (this.#observers.length === 0) return;
-    const event = new CardConnectionEvent(type, args);
-    for (const observer of [...this.#observers]) {
-      try {
-        observer.update(this, event);
-      } catch (error) {
-        // reportError would end the process in Deno: an observer must not take a transmit down
-        console.error("CardConnectionObserver.update threw:", error);
-      }
+  protected override updateObserver(
+    observer: CardConnectionObserver,
+    event: CardConnectionEvent,
+  ): void {
+    try {
+      observer.update(this, event);
+    } catch (error) {
+      // reportError would end the process in Deno: an observer must not take a transmit down
+      console.error("CardConnectionObserver.update threw:", error);
     }
   }
 

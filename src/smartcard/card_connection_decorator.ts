@@ -153,6 +153,14 @@ export class CardConnectionDecorator extends CardConnection {
   override deleteObserver(observer: CardConnectionObserver): void {
     this.component.deleteObserver(observer);
   }
+  /** Stops every observer of the component. */
+  override deleteObservers(): void {
+    this.component.deleteObservers();
+  }
+  /** How many observers the component has. */
+  override countObservers(): number {
+    return this.component.countObservers();
+  }
   /** Releases the component once its pending calls are done. */
   override [Symbol.asyncDispose](): Promise<void> {
     return this.component[Symbol.asyncDispose]();

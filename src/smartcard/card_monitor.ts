@@ -5,13 +5,23 @@
  */
 
 import type { Card } from "./card.ts";
-import { Observers } from "./monitor.ts";
+import { Observers, report } from "./monitor.ts";
+import { Observable, Observer } from "./observer.ts";
 import { type CardChange, CardChanges } from "./reader_changes.ts";
 
-/** Told of cards coming and going (pyscard's `CardObserver`). */
-export interface CardObserver {
-  /** The cards inserted and removed: first the cards present, then every change. */
-  update(monitor: CardMonitor, changes: [addedCards: Card[], removedCards: Card[]]): void;
+/** What a {@link CardMonitor} tells its observers: the cards inserted, the cards removed. */
+export type CardUpdate = [addedCards: Card[], removedCards: Card[]];
+
+/**
+ * Told of cards coming and going (pyscard's `CardObserver`). Extend it as in pyscard, or pass
+ * any object with an `update`.
+ */
+export class CardObserver extends Observer<CardUpdate> {
+  /**
+   * The cards inserted and removed: first the cards present, then every change. Does
+   * nothing until a subclass says what to do.
+   */
+  override update(_monitor: CardMonitor, _changes: CardUpdate): void {}
   /**
    * Told when the PC/SC service is lost (false) and back (true). Cards that went meanwhile
    * are then reported removed; cards still there are not reported again.
@@ -45,7 +55,7 @@ export interface CardObserver {
  * monitor.deleteObserver(observer);
  * ```
  */
-export class CardMonitor {
+export class CardMonitor extends Observable<CardUpdate, CardObserver> implements Disposable {
   readonly #observers: Observers<CardObserver, CardChange> = new Observers({
     track: () => new CardChanges(),
     update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
@@ -56,22 +66,40 @@ export class CardMonitor {
    * Adds an observer and calls its `update` with the cards present: at once when known, else
    * as soon as they are. Adding one twice does nothing.
    */
-  addObserver(observer: CardObserver): void {
-    this.#observers.add(observer);
+  override addObserver(observer: CardObserver): void {
+    const before = this.countObservers();
+    super.addObserver(observer);
+    if (this.countObservers() > before) this.#observers.add(observer);
   }
 
-  /** Removes an observer; the last one's removal ends the wait. */
-  deleteObserver(observer: CardObserver): void {
+  /**
+   * Removes an observer; the last one's removal ends the wait.
+   * @throws {RangeError} when it is not an observer of this monitor, as pyscard
+   */
+  override deleteObserver(observer: CardObserver): void {
+    super.deleteObserver(observer);
     this.#observers.delete(observer);
   }
 
-  /** Removes every observer. */
-  deleteObservers(): void {
+  /** Removes every observer, which ends the wait. */
+  override deleteObservers(): void {
+    super.deleteObservers();
     this.#observers.clear();
   }
 
-  /** How many observers there are. */
-  countObservers(): number {
-    return this.#observers.size;
+  /**
+   * `using monitor = new CardMonitor()`: removes every observer when the scope ends, so that
+   * nothing is left waiting and the process can exit.
+   */
+  [Symbol.dispose](): void {
+    this.deleteObservers();
+  }
+
+  /**
+   * An observer that throws (or whose `async update` rejects) is reported on the console;
+   * the others are told all the same.
+   */
+  protected override updateObserver(observer: CardObserver, changes: CardUpdate): void {
+    report(() => observer.update(this, changes));
   }
 }

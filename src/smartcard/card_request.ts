@@ -4,13 +4,15 @@
  * @module
  */
 
+import { SCARD_E_TIMEOUT } from "../pcsc/constants.ts";
 import { PcscError } from "../pcsc/context.ts";
 import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../pcsc/reader_watch.ts";
-import { Card } from "./card.ts";
+import type { Card } from "./card.ts";
 import { arrived, diffPresence, type Presence, presenceOf } from "./card_presence.ts";
 import { type CardServiceClass, PassThruCardService } from "./card_service.ts";
 import { AnyCardType, CardType } from "./card_type.ts";
 import { CardRequestException, CardRequestTimeoutException } from "./exceptions.ts";
+import { cardIn, readerNamed } from "./identity.ts";
 import { asSmartcardError } from "./pcsc_failure.ts";
 import { Reader } from "./reader.ts";
 import type { CardService } from "./card_service.ts";
@@ -122,7 +124,7 @@ export class CardRequest implements Disposable {
           }
         }
         first = false;
-        if (deadline <= performance.now()) throw new CardRequestTimeoutException();
+        if (deadline <= performance.now()) throw new CardRequestTimeoutException(SCARD_E_TIMEOUT);
       }
     });
   }
@@ -140,11 +142,11 @@ export class CardRequest implements Disposable {
         if (this.#baseline === null || inserted.length || removed.length) {
           this.#baseline = now;
           return [
-            inserted.map((c) => new Card(this.#reader(c.reader), [...c.atr])),
-            removed.map((c) => new Card(this.#reader(c.reader), [...c.atr])),
+            inserted.map((c) => cardIn(c.reader, c.atr)),
+            removed.map((c) => cardIn(c.reader, c.atr)),
           ];
         }
-        if (deadline <= performance.now()) throw new CardRequestTimeoutException();
+        if (deadline <= performance.now()) throw new CardRequestTimeoutException(SCARD_E_TIMEOUT);
         reports = await this.#look(true, deadline);
       }
     });
@@ -198,7 +200,7 @@ export class CardRequest implements Disposable {
       throw asRequestError(error);
     }
     if (outcome.kind === "aborted") throw outcome.reason;
-    if (outcome.kind === "timeout") throw new CardRequestTimeoutException();
+    if (outcome.kind === "timeout") throw new CardRequestTimeoutException(SCARD_E_TIMEOUT);
     return outcome.readers;
   }
 
@@ -206,7 +208,7 @@ export class CardRequest implements Disposable {
 
   #reader(name: string): Reader {
     let reader = this.#readerObjects.get(name);
-    if (!reader) this.#readerObjects.set(name, reader = new Reader(name));
+    if (!reader) this.#readerObjects.set(name, reader = readerNamed(name));
     return reader;
   }
 

@@ -26,8 +26,12 @@ import type { CardConnection } from "./card_connection.ts";
  * ```
  */
 export class CardService implements Disposable {
-  /** The connection the service talks through (not connected by the request). */
-  readonly connection: CardConnection;
+  /**
+   * The connection the service talks through (not connected by the request). Assignable, as
+   * in pyscard: `service.connection = new MyDecorator(service.connection)`; `using` then
+   * disposes the connection it holds at the end.
+   */
+  connection: CardConnection;
   /** The card name the service was built for, if any. */
   readonly cardname: string | undefined;
 

@@ -34,6 +34,14 @@ export class SmartcardException extends Error {
     this.name = new.target.name;
     this.hresult = hresult === -1 ? -1 : hresult >>> 0;
   }
+
+  /**
+   * `console.log(error)` prints what pyscard's `print(error)` does: the message alone, no
+   * class dump. An uncaught error is still reported with its stack.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.message;
+  }
 }
 
 function renderMessage(message: string, hresult: number): string {
@@ -65,8 +73,22 @@ export class CardServiceException extends SmartcardException {}
 /** There is no card in the reader (or it was removed). */
 export class NoCardException extends SmartcardException {}
 
-/** The reader named does not exist or cannot be used. */
-export class InvalidReaderException extends SmartcardException {}
+/** The reader named does not exist or cannot be used: `"Invalid reader: <name>"`. */
+export class InvalidReaderException extends SmartcardException {
+  /**
+   * Creates an `InvalidReaderException`.
+   * @param readername the reader, as the message shows it
+   */
+  constructor(readername: string) {
+    super(`Invalid reader: ${readername}`);
+  }
+}
+
+/** The PC/SC service stopped (Windows, with its last reader): `readers()` could not list. */
+export class CardServiceStoppedException extends SmartcardException {}
+
+/** No PC/SC service answers: `readers()` could not list. */
+export class CardServiceNotFoundException extends SmartcardException {}
 
 /** The system has no smart card reader. */
 export class NoReadersException extends SmartcardException {

@@ -17,8 +17,8 @@ export interface ChangeTracker<C> {
 export interface Wording<O, C> {
   /** A new tracker, for a new observer. */
   track(): ChangeTracker<C>;
-  /** Calls the observer's `update` with a change. */
-  update(observer: O, changes: C): void;
+  /** Calls the observer's `update` with a change; gives what it returns. */
+  update(observer: O, changes: C): unknown;
   /** Calls the observer's `serviceChanged`, if it has one. */
   service(observer: O, available: boolean): void;
 }
@@ -85,12 +85,19 @@ export class Observers<O extends { update: unknown }, C> {
   }
 }
 
-/** Runs an observer's callback; what it throws is reported, and reaches no one else. */
-function report(call: () => void): void {
-  try {
-    call();
-  } catch (error) {
+/**
+ * Runs an observer's callback; what it throws, or the promise it returns rejects with (an
+ * `async update`), is reported, and reaches no one else.
+ */
+export function report(call: () => unknown): void {
+  const failed = (error: unknown) => {
     // reportError would end a Deno process: one observer must not take the others down
     console.error("observer.update threw:", error);
+  };
+  try {
+    const result = call();
+    if (result instanceof Promise) result.catch(failed);
+  } catch (error) {
+    failed(error);
   }
 }

@@ -39,6 +39,7 @@ import type { Reader } from "./reader.ts";
  */
 export class PCSCCardConnection extends CardConnection {
   readonly #handle: CardHandle;
+  #negotiated: number | null = null;
 
   /** Establishes the connection's context (SCardEstablishContext); connects nothing yet. */
   constructor(reader: Reader) {
@@ -60,6 +61,9 @@ export class PCSCCardConnection extends CardConnection {
     const handle = this.#handle;
     if (handle.released) throw released(what);
     if (blocking && handle.pending > 0) throw busy(what);
+    // A promise call queued behind others (connect() then transmit() without await) finds
+    // the state they leave: the handle checks it when the call's turn comes.
+    if (!blocking && handle.pending > 0) return;
     if (needsCard && !handle.connected) {
       throw new CardConnectionException(`Cannot ${what}: card not connected`);
     }
@@ -92,7 +96,7 @@ export class PCSCCardConnection extends CardConnection {
           mask,
           disposition ?? SCARD_UNPOWER_CARD,
         ),
-        (active) => this.setActiveProtocol(fromPcscProtocol(active)),
+        () => this.#followNegotiation(true),
       ), (error) => connectFailure(error, "Unable to connect"));
   }
 
@@ -108,8 +112,20 @@ export class PCSCCardConnection extends CardConnection {
     return this.#call(blocking ? "reconnectSync" : "reconnect", () =>
       andThen(
         this.#handle.reconnect(blocking, mode ?? SCARD_SHARE_SHARED, mask, init),
-        (active) => this.setActiveProtocol(fromPcscProtocol(active)),
+        () => this.#followNegotiation(true),
       ), (error) => connectFailure(error, "Unable to reconnect"));
+  }
+
+  /**
+   * Records the protocol the handle's last connect or reconnect negotiated: always when that
+   * call settles (`settled`), and from a transmit queued behind it, which may run first, when
+   * the handle negotiated another protocol than the one recorded last.
+   */
+  #followNegotiation(settled = false): void {
+    const active = this.#handle.protocol;
+    if (active === null || (!settled && active === this.#negotiated)) return;
+    this.#negotiated = active;
+    this.setActiveProtocol(fromPcscProtocol(active));
   }
 
   /**
@@ -150,23 +166,30 @@ export class PCSCCardConnection extends CardConnection {
     command: Bytes,
     protocol: number | undefined,
   ): SyncOrAsync<number[]> {
-    const p = protocol ?? this.getProtocol();
-    if (!isTransmitProtocol(p)) {
-      throw new CardConnectionException(
-        "Invalid protocol in transmit: must be CardConnection.T0_protocol, " +
-          "CardConnection.T1_protocol, or CardConnection.RAW_protocol",
-      );
-    }
+    // the default protocol is the one active when the call's turn comes, so that a transmit
+    // queued behind connect() uses what connect negotiates
+    let p = protocol ?? this.getProtocol();
+    const pci = (): number => {
+      this.#followNegotiation();
+      p = protocol ?? this.getProtocol();
+      if (!isTransmitProtocol(p)) {
+        throw new CardConnectionException(
+          "Invalid protocol in transmit: must be CardConnection.T0_protocol, " +
+            "CardConnection.T1_protocol, or CardConnection.RAW_protocol",
+        );
+      }
+      return toPcscMask(p);
+    };
     return this.#call(
       blocking ? "transmitSync" : "transmit",
       () =>
-        andThen(this.#handle.transmit(blocking, toPcscMask(p), command), (response) => {
+        andThen(this.#handle.transmit(blocking, pci, command), (response) => {
           if (response.length < 2) {
             throw new CardConnectionException("Card returned no valid response");
           }
           return response;
         }),
-      failedTo(`transmit with protocol ${protocolName(p)}`),
+      (error) => failedTo(`transmit with protocol ${protocolName(p)}`)(error),
     );
   }
 

@@ -6,6 +6,7 @@
 
 import { Context, PcscError } from "../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
+import { EstablishContextException } from "./pcsc_exceptions.ts";
 
 /** The class of error a failed PC/SC call is reported as. */
 export type ExceptionClass = new (
@@ -24,8 +25,19 @@ export function asSmartcardError(
   message: string,
   Kind: ExceptionClass,
 ): unknown {
+  return asPcscException(error, (code, options) => new Kind(message, code, options));
+}
+
+/**
+ * Like {@link asSmartcardError}, for exceptions whose constructor is not `(message, hresult)`
+ * (pyscard's `PCSCExceptions`): `make` builds it from the return code.
+ */
+export function asPcscException(
+  error: unknown,
+  make: (hresult: number, options: ErrorOptions) => SmartcardException,
+): unknown {
   if (!(error instanceof PcscError)) return error;
-  const converted = new Kind(message, error.code, { cause: error });
+  const converted = make(error.code, { cause: error });
   if (error.hint !== null) converted.message += ` ${error.hint}`;
   return converted;
 }
@@ -36,5 +48,17 @@ export function openContext(Kind: ExceptionClass = SmartcardException): Context 
     return Context.establish();
   } catch (error) {
     throw asSmartcardError(error, "Failed to establish context", Kind);
+  }
+}
+
+/**
+ * A context for one query, as pyscard's `readers()` and reader-group calls open one; a
+ * failure is its {@link EstablishContextException}.
+ */
+export function openQueryContext(): Context {
+  try {
+    return Context.establish();
+  } catch (error) {
+    throw asPcscException(error, (code, options) => new EstablishContextException(code, options));
   }
 }

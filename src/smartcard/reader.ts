@@ -5,9 +5,14 @@
  */
 
 import type { CardConnection } from "./card_connection.ts";
-import { InvalidReaderException, SmartcardException } from "./exceptions.ts";
+import { InvalidReaderException, type SmartcardException } from "./exceptions.ts";
 import type { Context } from "../pcsc/context.ts";
-import { asSmartcardError, openContext } from "./pcsc_failure.ts";
+import { asPcscException, openQueryContext } from "./pcsc_failure.ts";
+import {
+  AddReaderToGroupException,
+  IntroduceReaderException,
+  RemoveReaderFromGroupException,
+} from "./pcsc_exceptions.ts";
 import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 
 /**
@@ -32,7 +37,7 @@ export class Reader {
   constructor(name: string) {
     // a NUL would cut the name short in C and name another reader
     if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
-      throw new InvalidReaderException(`Invalid reader name: ${JSON.stringify(name)}`);
+      throw new InvalidReaderException(JSON.stringify(name) ?? String(name));
     }
     this.name = name;
   }
@@ -44,43 +49,79 @@ export class Reader {
 
   /**
    * Adds the reader to a reader group (SCardIntroduceReaderGroup, SCardAddReaderToGroup).
-   * Only Windows can change groups: pcsc-lite and macOS throw a {@link SmartcardException}
-   * with SCARD_E_UNSUPPORTED_FEATURE.
+   * Only Windows can change groups: pcsc-lite and macOS throw an `IntroduceReaderException`
+   * with SCARD_E_UNSUPPORTED_FEATURE, as pyscard does there. As pyscard: an
+   * `EstablishContextException` when there is no service, an `AddReaderToGroupException` when
+   * the reader cannot join the group.
    */
   addtoreadergroup(group: string): void {
-    this.#changeGroup(group, "add", (context) => context.addReaderToGroup(this.name, group));
+    this.#changeGroup(
+      group,
+      (context) => context.addReaderToGroup(this.name, group),
+      // pyscard introduces the reader first, which is where a platform without group
+      // changes (pcsc-lite, macOS) refuses it: an IntroduceReaderException, as there
+      (code, call, options, readOnly) =>
+        call === "SCardIntroduceReaderGroup" || readOnly
+          ? new IntroduceReaderException(code, this.name, options)
+          : new AddReaderToGroupException(code, this.name, group, options),
+    );
   }
 
-  /** Removes the reader from a reader group (SCardRemoveReaderFromGroup); see addtoreadergroup. */
+  /**
+   * Removes the reader from a reader group (SCardRemoveReaderFromGroup); a failure is a
+   * `RemoveReaderFromGroupException`. See addtoreadergroup.
+   */
   removefromreadergroup(group: string): void {
     this.#changeGroup(
       group,
-      "remove",
       (context) => context.removeReaderFromGroup(this.name, group),
+      (code, _call, options) => new RemoveReaderFromGroupException(code, this.name, group, options),
     );
   }
 
   #changeGroup(
     group: string,
-    verb: string,
     change: (context: Context) => void,
+    failure: (
+      code: number,
+      call: string,
+      options: ErrorOptions,
+      readOnly: boolean,
+    ) => SmartcardException,
   ): void {
     if (typeof group !== "string" || group.length === 0 || group.includes("\0")) {
       throw new TypeError("group must be a non-empty string without NUL");
     }
-    const message = `Unable to ${verb} reader ${this.name} ${verb === "add" ? "to" : "from"} ` +
-      `group ${group}`;
-    using context = openContext();
+    using context = openQueryContext();
     try {
       change(context);
     } catch (error) {
-      const readOnly = context.canChangeGroups ? "" : " (reader groups are read-only here)";
-      throw asSmartcardError(error, message + readOnly, SmartcardException);
+      const call = (error as { call?: string }).call ?? "";
+      const readOnly = !context.canChangeGroups;
+      const converted = asPcscException(
+        error,
+        (code, options) => failure(code, call, options, readOnly),
+      );
+      if (converted instanceof Error && converted !== error && readOnly) {
+        converted.message += " Reader groups are read-only here.";
+      }
+      throw converted;
     }
   }
 
   /** The reader's name. */
   toString(): string {
     return this.name;
+  }
+
+  /**
+   * `console.log(reader)` prints the name, as pyscard's `print(reader)`; inside an array or
+   * object it is quoted, as pyscard's `repr` (`[ 'Virtual PCD 00 00' ]`).
+   */
+  [Symbol.for("Deno.customInspect")](
+    _inspect: unknown,
+    options: { currentDepth?: number },
+  ): string {
+    return (options?.currentDepth ?? 0) > 0 ? `'${this.name}'` : this.name;
   }
 }

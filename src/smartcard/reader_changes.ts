@@ -6,9 +6,10 @@
  */
 
 import type { ReaderReport } from "../pcsc/reader_watch.ts";
-import { Card } from "./card.ts";
+import type { Card } from "./card.ts";
 import { diffPresence, type Presence, presenceOf } from "./card_presence.ts";
-import { Reader } from "./reader.ts";
+import { cardIn, readerNamed } from "./identity.ts";
+import type { Reader } from "./reader.ts";
 
 /** Cards that came and went. */
 export interface CardChange {
@@ -53,8 +54,8 @@ export class CardChanges {
     this.#before = now;
     if (!first && inserted.length === 0 && removed.length === 0) return null;
     return {
-      inserted: inserted.map((c) => new Card(c.reader, [...c.atr])),
-      removed: removed.map((c) => new Card(c.reader, [...c.atr])),
+      inserted: inserted.map((c) => cardIn(c.reader, c.atr)),
+      removed: removed.map((c) => cardIn(c.reader, c.atr)),
     };
   }
 }
@@ -69,8 +70,8 @@ export class ReaderChanges {
     const before = this.#before ?? new Set<string>();
     const first = this.#before === null;
     this.#before = now;
-    const added = [...now].filter((name) => !before.has(name)).map((n) => new Reader(n));
-    const removed = [...before].filter((name) => !now.has(name)).map((n) => new Reader(n));
+    const added = [...now].filter((name) => !before.has(name)).map(readerNamed);
+    const removed = [...before].filter((name) => !now.has(name)).map(readerNamed);
     if (!first && added.length === 0 && removed.length === 0) return null;
     return { added, removed };
   }

@@ -4,14 +4,24 @@
  * @module
  */
 
-import { Observers } from "./monitor.ts";
+import { Observers, report } from "./monitor.ts";
+import { Observable, Observer } from "./observer.ts";
 import type { Reader } from "./reader.ts";
 import { type ReaderChange, ReaderChanges } from "./reader_changes.ts";
 
-/** Told of readers coming and going (pyscard's `ReaderObserver`). */
-export interface ReaderObserver {
-  /** The readers added and removed: first the readers there, then every change. */
-  update(monitor: ReaderMonitor, changes: [addedReaders: Reader[], removedReaders: Reader[]]): void;
+/** What a {@link ReaderMonitor} tells its observers: the readers added, the readers removed. */
+export type ReaderUpdate = [addedReaders: Reader[], removedReaders: Reader[]];
+
+/**
+ * Told of readers coming and going (pyscard's `ReaderObserver`). Extend it as in pyscard, or
+ * pass any object with an `update`.
+ */
+export class ReaderObserver extends Observer<ReaderUpdate> {
+  /**
+   * The readers added and removed: first the readers there, then every change. Does nothing
+   * until a subclass says what to do.
+   */
+  override update(_monitor: ReaderMonitor, _changes: ReaderUpdate): void {}
   /**
    * Told when the PC/SC service is lost (false) and back (true). Readers that went meanwhile
    * are then reported removed.
@@ -37,7 +47,7 @@ export interface ReaderObserver {
  * });
  * ```
  */
-export class ReaderMonitor {
+export class ReaderMonitor extends Observable<ReaderUpdate, ReaderObserver> implements Disposable {
   readonly #observers: Observers<ReaderObserver, ReaderChange> = new Observers({
     track: () => new ReaderChanges(),
     update: (observer, { added, removed }) => observer.update(this, [added, removed]),
@@ -48,22 +58,40 @@ export class ReaderMonitor {
    * Adds an observer and calls its `update` with the readers there: at once when known, else
    * as soon as they are. Adding one twice does nothing.
    */
-  addObserver(observer: ReaderObserver): void {
-    this.#observers.add(observer);
+  override addObserver(observer: ReaderObserver): void {
+    const before = this.countObservers();
+    super.addObserver(observer);
+    if (this.countObservers() > before) this.#observers.add(observer);
   }
 
-  /** Removes an observer; the last one's removal ends the wait. */
-  deleteObserver(observer: ReaderObserver): void {
+  /**
+   * Removes an observer; the last one's removal ends the wait.
+   * @throws {RangeError} when it is not an observer of this monitor, as pyscard
+   */
+  override deleteObserver(observer: ReaderObserver): void {
+    super.deleteObserver(observer);
     this.#observers.delete(observer);
   }
 
-  /** Removes every observer. */
-  deleteObservers(): void {
+  /** Removes every observer, which ends the wait. */
+  override deleteObservers(): void {
+    super.deleteObservers();
     this.#observers.clear();
   }
 
-  /** How many observers there are. */
-  countObservers(): number {
-    return this.#observers.size;
+  /**
+   * `using monitor = new ReaderMonitor()`: removes every observer when the scope ends, so that
+   * nothing is left waiting and the process can exit.
+   */
+  [Symbol.dispose](): void {
+    this.deleteObservers();
+  }
+
+  /**
+   * An observer that throws (or whose `async update` rejects) is reported on the console;
+   * the others are told all the same.
+   */
+  protected override updateObserver(observer: ReaderObserver, changes: ReaderUpdate): void {
+    report(() => observer.update(this, changes));
   }
 }

@@ -10,16 +10,25 @@ import {
   SERVICE_STOPS_WITHOUT_READERS,
 } from "../pcsc/constants.ts";
 import type { Context } from "../pcsc/context.ts";
-import { SmartcardException } from "./exceptions.ts";
-import { asSmartcardError, openContext } from "./pcsc_failure.ts";
-import { Reader } from "./reader.ts";
+import {
+  CardServiceNotFoundException,
+  CardServiceStoppedException,
+  SmartcardException,
+} from "./exceptions.ts";
+import { asPcscException, openQueryContext } from "./pcsc_failure.ts";
+import { ListReadersException } from "./pcsc_exceptions.ts";
+import { readerNamed } from "./identity.ts";
+import type { Reader } from "./reader.ts";
 
 /**
  * The readers the PC/SC service knows, optionally only those of some reader groups.
  *
  * Runs SCardEstablishContext, SCardListReaders and SCardReleaseContext. Returns `[]` when
- * there are no readers (also where the service stops without them, Windows and macOS);
- * throws a {@link SmartcardException} when there is no PC/SC service.
+ * there are no readers (also where the service stops without them, Windows and macOS).
+ * Throws what pyscard throws: an `EstablishContextException` when there is no PC/SC service,
+ * a `CardServiceStoppedException` or `CardServiceNotFoundException` when it goes while
+ * listing, a `ListReadersException` otherwise. The same reader is the same `Reader` object
+ * in every result, so `readers().includes(reader)` works as pyscard's `in`.
  *
  * @example
  * ```ts
@@ -37,7 +46,7 @@ export function readers(groups?: string | string[]): Reader[] {
   }
   let context: Context;
   try {
-    context = openContext();
+    context = openQueryContext();
   } catch (error) {
     // Windows and macOS stop their service while no reader is attached
     const stopped = error instanceof SmartcardException &&
@@ -47,9 +56,17 @@ export function readers(groups?: string | string[]): Reader[] {
   }
   using _context = context;
   try {
-    return context.listReaders(groupList).map((name) => new Reader(name));
+    return context.listReaders(groupList).map(readerNamed);
   } catch (error) {
-    throw asSmartcardError(error, "Failed to list readers", SmartcardException);
+    throw asPcscException(
+      error,
+      (code, options) =>
+        code === SCARD_E_SERVICE_STOPPED
+          ? new CardServiceStoppedException("", code, options)
+          : code === SCARD_E_NO_SERVICE
+          ? new CardServiceNotFoundException("", code, options)
+          : new ListReadersException(code, options),
+    );
   }
 }
 
@@ -63,10 +80,11 @@ export function readers(groups?: string | string[]): Reader[] {
  * ```
  */
 export function readergroups(): string[] {
-  using context = openContext();
+  using context = openQueryContext();
   try {
     return context.listReaderGroups();
   } catch (error) {
-    throw asSmartcardError(error, "Failed to list reader groups", SmartcardException);
+    // pyscard reports SCardListReaderGroups failing as a ListReadersException too
+    throw asPcscException(error, (code, options) => new ListReadersException(code, options));
   }
 }

@@ -172,11 +172,14 @@ class Stack implements VirtualStack {
   #pid: number | undefined;
   #readers = false;
   #logPath = "";
+  // A stack nobody disposed (`await using` forgotten) still goes when the process ends.
+  readonly #atExit = (): void => this.#tearDownSync();
 
   constructor(dir: string, owned: boolean, behaviour: URL | string | undefined) {
     this.dir = dir;
     this.#owned = owned;
     this.#behaviour = behaviour;
+    globalThis.addEventListener("unload", this.#atExit);
   }
 
   async init(): Promise<void> {
@@ -278,8 +281,37 @@ class Stack implements VirtualStack {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    globalThis.removeEventListener("unload", this.#atExit);
     await this.stop();
     if (this.#owned) await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+  }
+
+  /**
+   * What dispose does, in the only form the `unload` event allows (synchronous): the daemon
+   * stopped, its files or the whole folder the stack made removed. `unload` fires when the
+   * program's last task is done, after `Deno.exit()`, and at the end of each file of a
+   * `deno test` run; not when a signal kills the process (the next stack of the folder, or
+   * the project's test runner, stops that daemon: see `stopLeftovers`).
+   */
+  #tearDownSync(): void {
+    const pid = this.#pid;
+    this.#pid = undefined;
+    if (pid !== undefined) {
+      terminateSync(pid);
+      for (const file of [SOCKET, "run/pcscd.pid", `pids/${pid}`]) {
+        try {
+          Deno.removeSync(`${this.dir}/${file}`);
+        } catch {
+          // pcscd removed it on its way out
+        }
+      }
+    }
+    if (!this.#owned) return;
+    try {
+      Deno.removeSync(this.dir, { recursive: true });
+    } catch {
+      // already gone
+    }
   }
 
   async #waitReady(pid: number, socket: string, readers: boolean): Promise<void> {
@@ -354,6 +386,23 @@ async function terminate(pid: number): Promise<void> {
     }
   }
   throw new Error(`pcscd (pid ${pid}) survived SIGKILL`);
+}
+
+/** {@link terminate} for `unload`, where nothing can be awaited: the waits block. */
+function terminateSync(pid: number): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    try {
+      Deno.kill(pid, signal);
+    } catch {
+      return; // already gone
+    }
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) return;
+      Atomics.wait(pause, 0, 0, POLL_MS);
+    }
+  }
 }
 
 /** Exited processes count as dead even while nobody has reaped them. */

@@ -1,3 +1,4 @@
+/// <reference types="./global_types.d.ts" />
 /**
  * Installs `navigator.smartCard` (the system's PC/SC) for code written for the browser:
  *
@@ -8,10 +9,8 @@
  * console.log(await context.listReaders());
  * ```
  *
- * Also in a Worker that imports it. JSR allows no global type augmentation, so TypeScript
- * learns of `navigator.smartCard` from the program, as in a browser project (see
- * `examples/web_smart_card.ts`): `declare global { interface Navigator { readonly smartCard:
- * SmartCardResourceManager } }`.
+ * Also in a Worker that imports it. The import also gives `navigator.smartCard` its type
+ * (`SmartCardResourceManager`), in a Worker's `WorkerNavigator` too.
  *
  * @module
  */

@@ -139,7 +139,7 @@ withCard("ConsoleCardConnectionObserver traces a real exchange as pyscard does",
   assert.deepEqual(lines, [
     `connecting to ${READER0}`,
     "> 00 10 00 00",
-    "< [] 90 00",
+    "<  [] 90 00",
     "> 00 20 00 00 02",
     "< 00 01 90 00",
     `disconnecting from ${READER0}`,

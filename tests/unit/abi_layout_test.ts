@@ -161,7 +161,7 @@ Deno.test("return codes read the same on every platform, 0x8010001F aside", () =
   for (const abi of [LINUX_ABI, MACOS_ABI, WINDOWS_ABI]) {
     assert.equal(describeReturnCode(0x8010000B, abi), "Sharing violation. (0x8010000B)");
     assert.equal(returnCodeName(0x80100069, abi), "SCARD_W_REMOVED_CARD");
-    assert.equal(describeReturnCode(0x8010ABCD, abi), "Unknown error. (0x8010ABCD)");
+    assert.equal(describeReturnCode(0x8010ABCD, abi), "Unknown error: 0x8010ABCD (0x8010ABCD)");
   }
   assert.equal(returnCodeName(0x8010001F, LINUX_ABI), "SCARD_E_UNSUPPORTED_FEATURE");
   assert.equal(returnCodeName(0x8010001F, MACOS_ABI), "SCARD_E_UNSUPPORTED_FEATURE");

@@ -47,8 +47,8 @@ Deno.test("Card compares by ATR and reader name, and renders as pyscard does", (
   assert.ok(card.equals(new Card(new Reader("Reader A"), new Uint8Array(ATR))));
   assert.ok(!card.equals(new Card("Reader B", ATR)));
   assert.ok(!card.equals(new Card("Reader A", [0x3B])));
-  assert.throws(() => new Reader(""), /Invalid reader name/);
-  assert.throws(() => new Reader("Reader A\0B"), /Invalid reader name: "Reader A\\u0000B"/);
+  assert.throws(() => new Reader(""), /Invalid reader: ""/);
+  assert.throws(() => new Reader("Reader A\0B"), /Invalid reader: "Reader A\\u0000B"/);
 });
 
 Deno.test("PassThruCardService supports every card; the base CardService none", () => {
@@ -96,7 +96,7 @@ Deno.test("ConsoleCardConnectionObserver prints pyscard's APDU trace", () => {
   assert.deepEqual(lines, [
     "connecting to Reader A",
     "> 00 A4 04 00",
-    "< [] 90 00",
+    "<  [] 90 00",
     "< 6F 10 61 0A",
     "disconnecting from Reader A",
   ]);

@@ -58,6 +58,30 @@ export class SWException extends SmartcardException {
     this.sw2 = sw2;
     this.reason = message;
   }
+
+  /**
+   * `console.log(error)` prints pyscard's `str()` to the character, the quotes of its `repr`
+   * included: `'Status word exception: checking error - File not found!'`.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return pythonRepr(this.message);
+  }
+}
+
+/** A string as Python's `repr` writes it (what pyscard's `SWException.__str__` returns). */
+function pythonRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === "\\" || char === quote) out += "\\" + char;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
+    else out += char;
+  }
+  return quote + out + quote;
 }
 
 /**
