@@ -26,7 +26,8 @@ export async function list(call: Invocation, out: Output): Promise<number> {
     readers: looks.map((l, i) => ({
       ...l,
       atr: l.atr.length ? hex([...l.atr]) : null,
-      names: found[i]?.names ?? [],
+      // what the card is: only where there is one
+      ...(found[i] ? { names: found[i].names } : {}),
     })),
   });
   if (looks.length === 0) out.line("no reader");

@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { identifyAtr } from "../../mod.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID } from "../cards/test_card.ts";
 import { stackFixture } from "../support/fixture.ts";
@@ -63,7 +64,13 @@ withCard("list: each reader with its card state and ATR, as text and as JSON", a
   const json = JSON.parse((await cli(["list", "--json"])).stdout);
   assert.deepEqual(json.readers, [
     { index: 0, name: READER0, state: "empty", atr: null },
-    { index: 1, name: READER1, state: "card", atr: "3B 82 01 54 31 E6" },
+    {
+      index: 1,
+      name: READER1,
+      state: "card",
+      atr: "3B 82 01 54 31 E6",
+      names: identifyAtr([0x3B, 0x82, 0x01, 0x54, 0x31, 0xE6]).names,
+    },
   ]);
 });
 
