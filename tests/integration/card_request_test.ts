@@ -14,8 +14,8 @@ import {
   PassThruCardService,
 } from "../../mod.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 // Each test on the stack leaves both readers empty, as pcscd sees them, for the next.

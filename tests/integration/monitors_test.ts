@@ -17,8 +17,8 @@ import {
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { systemFeed } from "../../src/pcsc/reader_feed.ts";
 import { stackFixture } from "../support/fixture.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;

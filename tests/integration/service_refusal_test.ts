@@ -5,9 +5,9 @@
 
 import assert from "node:assert/strict";
 import { readers, SmartcardException } from "../../mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { pcscdHasPolkit } from "../support/polkit.ts";
+import { pcscdHasPolkit } from "../../src/testing/polkit.ts";
 
 const { stack, skipped, unavailable, onStack } = await stackFixture();
 

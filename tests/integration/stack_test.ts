@@ -5,8 +5,9 @@
 
 import assert from "node:assert/strict";
 import { stackFixture } from "../support/fixture.ts";
-import { READER_NAMES } from "../support/stack.ts";
-import { MAX_VPCD_MESSAGE, VirtualCard } from "../support/virtual_card.ts";
+import { READER_NAMES } from "../../src/testing/stack.ts";
+import { MAX_VPCD_MESSAGE } from "../../src/testing/virtual_card.ts";
+import { VirtualCard } from "../support/virtual_card.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 

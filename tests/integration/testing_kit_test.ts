@@ -16,7 +16,7 @@ import {
 } from "../../src/testing/mod.ts";
 import { Script } from "../../src/testing/card_behaviour.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;

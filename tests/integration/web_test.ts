@@ -19,8 +19,8 @@ import {
   TEST_AID,
   TEST_FCI,
 } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack, skipped, onStack } = await stackFixture();

@@ -32,8 +32,8 @@ import * as pcsc from "../../src/ffi/pcsc.ts";
 import type { Connected } from "../../src/ffi/pcsc.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { VirtualCard } from "../support/virtual_card.ts";
 
 /** Why nothing can run, or undefined when the stack is there. */
