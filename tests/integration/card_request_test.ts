@@ -349,7 +349,3 @@ onStack("a card whose reader goes with a restart of the service is reported remo
   assert.deepEqual(inserted.map(String), [`3B 02 54 30 / ${READER1}`]);
   assert.deepEqual(removed, []);
 });
-
-onStack("card request tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
-});

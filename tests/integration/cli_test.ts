@@ -190,5 +190,3 @@ onStack("--help on every command", async () => {
   }
   assert.match((await cli(["--help"])).stdout, /^commands:$/m);
 });
-
-onStack("CLI tests: stop the daemon (cleanup)", () => stack.stop());

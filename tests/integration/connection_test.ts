@@ -379,7 +379,3 @@ withCard("getATR and disconnect wait for no pending call: they are refused", ATR
   assert.deepEqual(connection.getATR(), ATR_T1);
   connection.disconnect();
 });
-
-onStack("connection tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
-});

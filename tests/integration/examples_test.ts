@@ -68,5 +68,3 @@ example("context_manager.ts", ATR_T1, [
   /^ATR: \[59,130,1,84,49,230\]$/m,
   /^Response: \[\], Status: 6D 00$/m,
 ]);
-
-onStack("examples tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

@@ -199,5 +199,3 @@ withCard("a transaction whose calls fail still ends, with their error", async ()
   // the transaction is over: the other connection gets through
   assert.deepEqual(await other.transmit(SELECT), [[...TEST_FCI], 0x90, 0x00]);
 });
-
-onStack("framework tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

@@ -244,5 +244,3 @@ onStack("examples/watch_cards.ts reports insertions and removals with for await"
   assert.match(text, new RegExp(`^removed  ${T0} / ${READER0}$`, "m"));
   assert.match(text, /^done$/m);
 });
-
-onStack("monitor tests: stop the daemon (cleanup)", () => stack.stop());

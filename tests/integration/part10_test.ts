@@ -38,5 +38,3 @@ onStack("a reader without Part 10: getFeatureRequest fails with a clear error", 
   await card.remove();
   await cardPresent(READER0, false);
 });
-
-onStack("Part 10 tests: stop the daemon (cleanup)", () => stack.stop());

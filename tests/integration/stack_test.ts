@@ -161,8 +161,3 @@ async function readExact(conn: Deno.Conn, length: number): Promise<Uint8Array> {
   }
   return buffer;
 }
-
-onStack("stack: stop the daemon (cleanup)", async () => {
-  await stack.stop();
-  assert.equal(await socketAccepts(), false);
-});

@@ -115,5 +115,3 @@ withT0Card("a card that loops is given up on after maxRounds", async (connection
   assert.equal((await card.apduLog()).filter((c) => c[1] === 0xC0).length, 5);
   assert.throws(() => connection.transmitSync(loop), /after 5 follow-up commands/);
 });
-
-onStack("T=0 tests: stop the daemon (cleanup)", () => stack.stop());

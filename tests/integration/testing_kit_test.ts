@@ -262,5 +262,3 @@ onStack("kit: a PCSCLITE_CSOCK_NAME naming another daemon is refused, not follow
       "(<dir>/run/pcscd.comm): libpcsclite would keep talking to that daemon; unset it",
   );
 });
-
-onStack("kit tests: stop the daemon (cleanup)", () => stack[Symbol.asyncDispose]());

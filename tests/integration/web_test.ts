@@ -406,7 +406,3 @@ onStack(
     await cardPresent(READER0, false);
   },
 );
-
-onStack("web tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
-});
