@@ -148,6 +148,16 @@ export class ScriptedPcsc implements NativePcsc {
     return this.#transactions.holder(name);
   }
 
+  /** How many SCardBeginTransaction calls wait for the transaction on reader `name` to end. */
+  transactionWaiters(name: string): number {
+    return this.#transactions.waiting(name);
+  }
+
+  /** How many calls of `call` have reached the test's {@link hold} and wait for its release. */
+  held(call: string): number {
+    return this.#control.held(call);
+  }
+
   /** Unplugs a reader, card and all; where the service stops with its last reader, it stops. */
   unplug(name: string): void {
     this.#service.unplug(name);
@@ -186,6 +196,11 @@ export class ScriptedPcsc implements NativePcsc {
   /** Waits pending now. */
   get pendingWaits(): number {
     return this.#waits.pending;
+  }
+
+  /** The most waits pending at once so far. */
+  get mostPendingWaits(): number {
+    return this.#waits.most;
   }
 
   /** How many calls of `name` were made. */

@@ -13,6 +13,7 @@ import type { PcscError } from "../../../src/ffi/pcsc.ts";
 export class CallControl {
   readonly #failures = new Map<string, number[]>();
   readonly #holds = new Map<string, Promise<void>[]>();
+  readonly #held = new Map<string, number>();
   readonly #error: (call: string, code: number) => PcscError;
 
   /** `error` makes the failure a call is told to have. */
@@ -38,6 +39,11 @@ export class CallControl {
     list.push(gate);
     this.#holds.set(call, list);
     return release;
+  }
+
+  /** How many calls of `call` wait at a hold now. */
+  held(call: string): number {
+    return this.#held.get(call) ?? 0;
   }
 
   /** Throws the failure the test asked of the next `call`, if any. */
@@ -67,6 +73,9 @@ export class CallControl {
     const gate = this.#holds.get(call)?.shift();
     // the turn a nonblocking FFI call takes to come back, not a wait for time
     await new Promise((resolve) => setTimeout(resolve, 0));
-    if (gate) await gate;
+    if (!gate) return;
+    this.#held.set(call, this.held(call) + 1);
+    await gate;
+    this.#held.set(call, this.held(call) - 1);
   }
 }

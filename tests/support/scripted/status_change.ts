@@ -49,6 +49,7 @@ export class ScriptedWaits {
   readonly #neverBlocks: boolean;
   #lostCancels: number;
   readonly #waiters = new Set<Waiter>();
+  #most = 0;
 
   constructor(service: ScriptedService, traits: WaitTraits) {
     this.#service = service;
@@ -68,6 +69,11 @@ export class ScriptedWaits {
   /** Waits pending now. */
   get pending(): number {
     return this.#waiters.size;
+  }
+
+  /** The most waits pending at once so far. */
+  get most(): number {
+    return this.#most;
   }
 
   /** Whether a wait on `context` is pending: a context released under it is a client's bug. */
@@ -148,6 +154,7 @@ export class ScriptedWaits {
         },
       };
       this.#waiters.add(waiter);
+      this.#most = Math.max(this.#most, this.#waiters.size);
     });
   }
 

@@ -32,6 +32,11 @@ export class ScriptedTransactions {
     return this.#service.reader(name).lock;
   }
 
+  /** How many begins wait for the transaction on reader `name` to end. */
+  waiting(name: string): number {
+    return this.#service.reader(name).lockWaiters.length;
+  }
+
   begin(blocking: boolean, handle: CardHandle): SyncOrAsync<void> {
     const card = handle as unknown as number;
     this.#service.calls.push({ call: "SCardBeginTransaction", card });
