@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID } from "../cards/test_card.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { OutputLines } from "../support/output_lines.ts";
 import "../../src/testing/library.ts";
 import { cardPresent } from "../../src/testing/presence.ts";
 
@@ -141,21 +142,22 @@ onStack(
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const output = child.output();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const output = new OutputLines(child.stdout);
+    const errors = new Response(child.stderr).text();
+    // its first lines: the readers it found, so it is watching
+    await output.line(/"reader-added"/);
     {
       await using card = stack.card({ atr: ATR_T1, reader: 0 });
       await card.insert();
-      await cardPresent(READER0);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await output.line(/"card-inserted"/);
       await card.remove();
+      await output.line(/"card-removed"/);
       await cardPresent(READER0, false);
-      await new Promise((resolve) => setTimeout(resolve, 300));
     }
     child.kill("SIGINT");
-    const { code, stdout } = await output;
-    assert.equal(code, 0);
-    const events = new TextDecoder().decode(stdout).trim().split("\n").map((l) => JSON.parse(l));
+    const [{ code }, stdout] = await Promise.all([child.status, output.text()]);
+    assert.equal(code, 0, await errors);
+    const events = stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(events.map((e) => [e.event, e.reader]), [
       ["reader-added", READER0],
       ["reader-added", READER1],

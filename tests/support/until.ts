@@ -8,7 +8,7 @@
  */
 
 /** How often the condition is looked at. */
-const POLL_MS = 5;
+const POLL_MS = 10;
 
 /**
  * Resolves once `check` holds; rejects naming `what` after `timeoutMs` (a bug, not a
