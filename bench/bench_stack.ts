@@ -8,7 +8,7 @@
 
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { cardPresent } from "../tests/support/presence.ts";
+import { cardPresent } from "../src/testing/presence.ts";
 import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
 import { type PcscStack, startStack } from "../tests/support/stack.ts";
 import type { VirtualCard } from "../tests/support/virtual_card.ts";

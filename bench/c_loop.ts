@@ -6,8 +6,8 @@
  * @module
  */
 
-import { run } from "../tests/support/command.ts";
-import { which } from "../tests/support/installed.ts";
+import { run } from "../src/testing/command.ts";
+import { which } from "../src/testing/installed.ts";
 
 /** A compiled `transmit_loop`, or why there is none (one line). */
 export type CLoopBuild = { readonly binary: string } | { readonly unavailable: string };

@@ -17,7 +17,7 @@ import { cpuUsage } from "node:process";
 import { CardRequest, CardRequestTimeoutException } from "../mod.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { cardPresent } from "../tests/support/presence.ts";
+import { cardPresent } from "../src/testing/presence.ts";
 import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
 import { startStack } from "../tests/support/stack.ts";
 

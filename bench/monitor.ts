@@ -23,7 +23,7 @@ import { CardMonitor, watchCards } from "../mod.ts";
 import { systemFeed } from "../src/pcsc/reader_feed.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
-import { cardPresent } from "../tests/support/presence.ts";
+import { cardPresent } from "../src/testing/presence.ts";
 import { ensureQuickAckRoute, removeQuickAckRoute } from "../tests/support/quick_ack.ts";
 import { startStack } from "../tests/support/stack.ts";
 import { buildProgram, readLines } from "./c_loop.ts";

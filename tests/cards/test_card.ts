@@ -19,7 +19,7 @@
  * Short and extended lengths are both accepted; Ne is Le with 00 meaning 256
  * (short) and 00 00 meaning 65536 (extended). vpcd frames a response with a
  * 16-bit length, so at most 65535 response bytes (65533 data + SW) reach the
- * reader: see `MAX_VPCD_MESSAGE` in `tests/support/virtual_card.ts`.
+ * reader: see `MAX_VPCD_MESSAGE` in `src/testing/virtual_card.ts`.
  *
  * GET CHALLENGE bytes come from a fixed-seed generator restarted by
  * {@link reset} (power on, warm reset), so a run is reproducible while two

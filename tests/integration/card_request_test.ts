@@ -14,9 +14,11 @@ import {
   PassThruCardService,
 } from "../../mod.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { NativeCalls } from "../support/native_calls.ts";
+import { until } from "../support/until.ts";
 
 // Each test on the stack leaves both readers empty, as pcscd sees them, for the next.
 const { stack, skipped, onStack } = await stackFixture({
@@ -166,8 +168,9 @@ onStack("abort before the wait starts rejects at once with signal.reason", async
   await assert.rejects(request.waitforcardevent(), (e) => e === reason);
 });
 
-for (const [when, delay] of [["early", 0], ["late", 300]] as const) {
+for (const when of ["early", "late"] as const) {
   onStack(`abort ${when} ends a pending wait within 100 ms with signal.reason`, async () => {
+    using calls = new NativeCalls();
     const controller = new AbortController();
     using request = new CardRequest({
       timeout: null,
@@ -175,7 +178,8 @@ for (const [when, delay] of [["early", 0], ["late", 300]] as const) {
       signal: controller.signal,
     });
     const pending = request.waitforcard();
-    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    // late: once the wait is in pcscd
+    if (when === "late") await until("the wait in pcscd", () => calls.pendingWaits > 0);
     const reason = new Error(`aborted ${when}`);
     const start = performance.now();
     controller.abort(reason);
@@ -187,11 +191,12 @@ for (const [when, delay] of [["early", 0], ["late", 300]] as const) {
 }
 
 onStack("using ends a pending wait when the request goes out of scope", async () => {
+  using calls = new NativeCalls();
   let pending: Promise<CardService> | undefined;
   {
     using request = new CardRequest({ timeout: null, newcardonly: true });
     pending = request.waitforcard();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until("the wait in pcscd", () => calls.pendingWaits > 0);
   }
   const start = performance.now();
   await assert.rejects(pending, CardRequestException);
@@ -290,12 +295,16 @@ onStack("a script whose request has finished exits at once", async () => {
 });
 
 onStack("the PC/SC service restarting during a wait: a fresh context finds the card", async () => {
+  using calls = new NativeCalls();
   using request = new CardRequest({ timeout: 30, newcardonly: true });
   const pending = request.waitforcard();
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until("the wait in pcscd", () => calls.pendingWaits > 0);
+  const refused = calls.failed("establishContext");
   await live.stop();
-  // the request is now without a service: it must wait, not fail and not spin
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // the request is now without a service: it must wait, not fail: refused, it tries again
+  await until("two tries at the stopped service", () => {
+    return calls.failed("establishContext") >= refused + 2;
+  });
   await live.start();
   await using card = live.card({ atr: ATR_T1, reader: 0 });
   await card.insert();
@@ -308,10 +317,11 @@ onStack("a reader appearing during a wait is watched, and its card found", async
   try {
     // newcardonly: the card counts whether the request first sees the new reader with the
     // card already in it or empty and then the card going in
+    using calls = new NativeCalls();
     using request = new CardRequest({ timeout: 30, newcardonly: true });
     assert.deepEqual(request.getReaders(), []);
     const pending = request.waitforcard();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until("the wait in pcscd", () => calls.pendingWaits > 0);
     await live.restart({ readers: true });
     await using card = live.card({ atr: ATR_T0, reader: 1 });
     await card.insert();
@@ -330,8 +340,9 @@ onStack("a card whose reader goes with a restart of the service is reported remo
       `3B 82 01 54 31 E6 / ${READER0}`,
     ]);
     try {
+      using calls = new NativeCalls();
       const pending = request.waitforcardevent();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until("the wait in pcscd", () => calls.pendingWaits > 0);
       await live.restart({ readers: false });
       const started = performance.now();
       const [inserted, removed] = await pending;
@@ -348,8 +359,4 @@ onStack("a card whose reader goes with a restart of the service is reported remo
   const [inserted, removed] = await request.waitforcardevent();
   assert.deepEqual(inserted.map(String), [`3B 02 54 30 / ${READER1}`]);
   assert.deepEqual(removed, []);
-});
-
-onStack("card request tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
 });

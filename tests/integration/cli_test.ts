@@ -8,8 +8,9 @@ import { identifyAtr } from "../../mod.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID } from "../cards/test_card.ts";
 import { stackFixture } from "../support/fixture.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import { OutputLines } from "../support/output_lines.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
@@ -148,21 +149,22 @@ onStack(
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const output = child.output();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const output = new OutputLines(child.stdout);
+    const errors = new Response(child.stderr).text();
+    // its first lines: the readers it found, so it is watching
+    await output.line(/"reader-added"/);
     {
       await using card = stack.card({ atr: ATR_T1, reader: 0 });
       await card.insert();
-      await cardPresent(READER0);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await output.line(/"card-inserted"/);
       await card.remove();
+      await output.line(/"card-removed"/);
       await cardPresent(READER0, false);
-      await new Promise((resolve) => setTimeout(resolve, 300));
     }
     child.kill("SIGINT");
-    const { code, stdout } = await output;
-    assert.equal(code, 0);
-    const events = new TextDecoder().decode(stdout).trim().split("\n").map((l) => JSON.parse(l));
+    const [{ code }, stdout] = await Promise.all([child.status, output.text()]);
+    assert.equal(code, 0, await errors);
+    const events = stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(events.map((e) => [e.event, e.reader]), [
       ["reader-added", READER0],
       ["reader-added", READER1],
@@ -197,5 +199,3 @@ onStack("--help on every command", async () => {
   }
   assert.match((await cli(["--help"])).stdout, /^commands:$/m);
 });
-
-onStack("CLI tests: stop the daemon (cleanup)", () => stack.stop());

@@ -15,9 +15,11 @@ import {
 } from "../../mod.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { NativeCalls } from "../support/native_calls.ts";
+import { until } from "../support/until.ts";
 import type { VirtualCard } from "../support/virtual_card.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
@@ -327,11 +329,12 @@ withCard(
   "release under a running call frees nothing until it ends, and refuses the rest",
   ATR_T1,
   async () => {
+    using calls = new NativeCalls();
     const connection = connectTo();
     await connection.connect();
-    // a long answer, started (a timer tick lets the queued call reach PC/SC) before release
+    // a long answer, in PC/SC before release
     const running = connection.transmit([0x00, 0x20, 0x00, 0x00, 0x00, 0xFF, 0xFD]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await until("the transmit in PC/SC", () => calls.pending("transmit") === 1);
     // its rejection comes while the running call is still awaited: caught from the start
     const queued = connection.transmit(SELECT).catch((e: unknown) => e);
     const start = performance.now();
@@ -341,7 +344,7 @@ withCard(
     assert.equal((await running)[0].length, 65533);
     assert.match(String(await queued), /released/);
     // once the running call ended, the card handle was released: an exclusive connect works
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until("the card handle released", () => calls.count("disconnect") === 1);
     using other = connectTo();
     await other.connect(undefined, SCARD_SHARE_EXCLUSIVE);
   },
@@ -378,8 +381,4 @@ withCard("getATR and disconnect wait for no pending call: they are refused", ATR
   await pending;
   assert.deepEqual(connection.getATR(), ATR_T1);
   connection.disconnect();
-});
-
-onStack("connection tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
 });

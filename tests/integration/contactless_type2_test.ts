@@ -21,9 +21,9 @@ import {
 } from "../../src/contactless/mod.ts";
 import { smartCard } from "../../src/web/mod.ts";
 import { READER_NAMES, type VirtualNtag, virtualNtag } from "../../src/testing/mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 // Each test's tag leaves with its `await using`: wait until pcscd has seen it go, so that
 // the next test's waitPresent sees the next tag, not this one.

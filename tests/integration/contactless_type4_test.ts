@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { readers } from "../../mod.ts";
 import { contactlessInfo, getAts, getUid } from "../../src/contactless/mod.ts";
 import { READER_NAMES, virtualType4Tag } from "../../src/testing/mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, onStack } = await stackFixture({
   after: (stack) => stack.running ? cardPresent(READER_NAMES[0], false) : Promise.resolve(),

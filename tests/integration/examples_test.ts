@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack: live, onStack } = await stackFixture();
@@ -68,5 +68,3 @@ example("context_manager.ts", ATR_T1, [
   /^ATR: \[59,130,1,84,49,230\]$/m,
   /^Response: \[\], Status: 6D 00$/m,
 ]);
-
-onStack("examples tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

@@ -19,9 +19,11 @@ import {
 } from "../../mod.ts";
 import { ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { NativeCalls } from "../support/native_calls.ts";
+import { until } from "../support/until.ts";
 
 const { stack: live, skipped, onStack } = await stackFixture();
 const READER0 = skipped ? "" : live.readerNames[0];
@@ -160,6 +162,7 @@ withCard("ExclusiveConnectCardConnection keeps a second connection out", async (
 });
 
 withCard("an exclusive transaction keeps a second connection waiting until it ends", async () => {
+  using calls = new NativeCalls();
   using holder = new ExclusiveTransmitCardConnection(connectTo());
   using other = connectTo();
   await holder.connect();
@@ -172,7 +175,7 @@ withCard("an exclusive transaction keeps a second connection waiting until it en
       return r;
     });
     // the other connection's APDU waits in the PC/SC client for the transaction to end
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until("the other APDU in the PC/SC client", () => calls.pending("transmit") === 1);
     assert.equal(otherDone, false);
     return await c.transmit(SELECT);
   });
@@ -199,5 +202,3 @@ withCard("a transaction whose calls fail still ends, with their error", async ()
   // the transaction is over: the other connection gets through
   assert.deepEqual(await other.transmit(SELECT), [[...TEST_FCI], 0x90, 0x00]);
 });
-
-onStack("framework tests: stop the daemon (cleanup)", () => live[Symbol.asyncDispose]());

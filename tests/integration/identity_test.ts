@@ -15,8 +15,8 @@ import {
   readers,
 } from "../../mod.ts";
 import { ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack: live, onStack } = await stackFixture();

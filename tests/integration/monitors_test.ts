@@ -17,23 +17,15 @@ import {
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { systemFeed } from "../../src/pcsc/reader_feed.ts";
 import { stackFixture } from "../support/fixture.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
+import { OutputLines } from "../support/output_lines.ts";
+import { until } from "../support/until.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
 const T1 = "3B 82 01 54 31 E6";
 const T0 = "3B 02 54 30";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Records each update as "+card" and "-card" strings. */
 function recorder(): CardObserver & { updates: string[][]; service: boolean[] } {
@@ -143,18 +135,26 @@ onStack("the service restarting under a monitor: told, and it carries on", async
     await until("the service back", () => observer.service.length === 2);
     assert.deepEqual(observer.service, [false, true]);
     await cardPresent(READER0);
-    await sleep(1000);
+    // a card put in reader 1 after that, once reported, shows the monitor has caught up
+    await using later = stack.card({ atr: ATR_T0, reader: 1 });
+    await later.insert();
+    await until(
+      "the card in reader 1",
+      () => observer.updates.flat().includes(`+${T0} / ${READER1}`),
+    );
     // Whether the new daemon's first look came before the card was back or after, the story
     // the monitor tells is consistent: the card ends up present, and is never reported in
     // twice without a removal between (the card still there after a restart is not new).
     let present = false;
     for (const update of observer.updates) {
-      for (const change of update) {
+      for (const change of update.filter((c) => c.endsWith(READER0))) {
         assert.equal(change.startsWith("+"), !present, JSON.stringify(observer.updates));
         present = change.startsWith("+");
       }
     }
     assert.ok(present, JSON.stringify(observer.updates));
+    await later.remove();
+    await cardPresent(READER1, false);
   } finally {
     monitor.deleteObserver(observer);
     await systemFeed().idle();
@@ -188,7 +188,11 @@ onStack(
   },
 );
 
-async function runExample(file: string, seconds: number, during: () => Promise<void>) {
+async function runExample(
+  file: string,
+  seconds: number,
+  during: (output: OutputLines) => Promise<void>,
+) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -200,22 +204,23 @@ async function runExample(file: string, seconds: number, during: () => Promise<v
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const output = child.output();
-  await during();
-  const { code, stdout, stderr } = await output;
-  const text = new TextDecoder().decode(stdout);
-  assert.equal(code, 0, text + new TextDecoder().decode(stderr));
+  const output = new OutputLines(child.stdout);
+  const errors = new Response(child.stderr).text();
+  await during(output);
+  const [{ code }, text] = await Promise.all([child.status, output.text()]);
+  assert.equal(code, 0, text + await errors);
   return text;
 }
 
 onStack("examples/card_monitor.ts shows readers and cards with time stamps", async () => {
-  const text = await runExample("card_monitor.ts", 4, async () => {
-    await sleep(1000);
+  const text = await runExample("card_monitor.ts", 4, async (output) => {
+    // its first line: the monitors are running
+    await output.line(/reader \+/);
     await using card = stack.card({ atr: ATR_T1, reader: 1 });
     await card.insert();
-    await cardPresent(READER1);
-    await sleep(500);
+    await output.line(/card +\+/);
     await card.remove();
+    await output.line(/card +-/);
     await cardPresent(READER1, false);
   });
   const stamp = String.raw`\d\d:\d\d:\d\d\.\d{3}`;
@@ -231,18 +236,21 @@ onStack("examples/reader_monitor.ts lists the readers", async () => {
 });
 
 onStack("examples/watch_cards.ts reports insertions and removals with for await", async () => {
-  const text = await runExample("watch_cards.ts", 4, async () => {
-    await sleep(1000);
+  const text = await runExample("watch_cards.ts", 4, async (output) => {
+    // with no card in, it prints nothing: a card in reader 1, once told, shows it is watching
+    await using first = stack.card({ atr: ATR_T1, reader: 1 });
+    await first.insert();
+    await output.line(new RegExp(`^inserted .* / ${READER1}$`));
     await using card = stack.card({ atr: ATR_T0, reader: 0 });
     await card.insert();
-    await cardPresent(READER0);
-    await sleep(500);
+    await output.line(new RegExp(`^inserted ${T0} / ${READER0}$`));
     await card.remove();
+    await output.line(/^removed /);
+    await first.remove();
+    await cardPresent(READER1, false);
     await cardPresent(READER0, false);
   });
   assert.match(text, new RegExp(`^inserted ${T0} / ${READER0}$`, "m"));
   assert.match(text, new RegExp(`^removed  ${T0} / ${READER0}$`, "m"));
   assert.match(text, /^done$/m);
 });
-
-onStack("monitor tests: stop the daemon (cleanup)", () => stack.stop());

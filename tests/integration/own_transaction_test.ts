@@ -16,9 +16,10 @@ import {
 } from "../../mod.ts";
 import { smartCard, SmartCardError } from "../../src/web/mod.ts";
 import { ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { until } from "../support/until.ts";
 import type { VirtualCard } from "../support/virtual_card.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
@@ -48,8 +49,11 @@ const connectTo = () =>
   readers().find((r) => r.name === READER0)!.createConnection() as PCSCCardConnection;
 
 /** Waits until the card has been sent `code` after the `seen` first control messages. */
-async function controlArrives(card: VirtualCard, code: number, seen: number): Promise<void> {
-  while (!(await card.controlLog()).slice(seen).includes(code)) await tick();
+function controlArrives(card: VirtualCard, code: number, seen: number): Promise<void> {
+  return until(
+    `control message ${code}`,
+    async () => (await card.controlLog()).slice(seen).includes(code),
+  );
 }
 
 /** The refusal a synchronous call gets under another connection's transaction. */

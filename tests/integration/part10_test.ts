@@ -12,9 +12,9 @@ import {
   readers,
 } from "../../mod.ts";
 import { ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0] = skipped ? [""] : stack.readerNames;
@@ -38,5 +38,3 @@ onStack("a reader without Part 10: getFeatureRequest fails with a clear error", 
   await card.remove();
   await cardPresent(READER0, false);
 });
-
-onStack("Part 10 tests: stop the daemon (cleanup)", () => stack.stop());

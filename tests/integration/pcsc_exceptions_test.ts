@@ -12,7 +12,7 @@ import {
   readers,
   RemoveReaderFromGroupException,
 } from "../../mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack: live, onStack } = await stackFixture();

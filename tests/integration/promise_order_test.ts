@@ -13,8 +13,8 @@ import {
 } from "../../mod.ts";
 import { ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack: live, skipped, onStack } = await stackFixture();

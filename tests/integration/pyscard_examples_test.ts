@@ -14,8 +14,8 @@
 
 import assert from "node:assert/strict";
 import { SIM_ATR } from "../../examples/pyscard/sim_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const { stack: live, onStack } = await stackFixture();

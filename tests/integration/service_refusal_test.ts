@@ -5,11 +5,11 @@
 
 import assert from "node:assert/strict";
 import { readers, SmartcardException } from "../../mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { pcscdHasPolkit } from "../support/polkit.ts";
+import { pcscdHasPolkit } from "../../src/testing/polkit.ts";
 
-const { stack, skipped, unavailable, onStack } = await stackFixture();
+const { stack, skipped, unavailable } = await stackFixture();
 
 // With a system bus, polkit could answer either way; only its absence makes the refusal certain.
 const busy = await Deno.stat("/run/dbus/system_bus_socket").then(() => true, () => false);
@@ -46,5 +46,3 @@ Deno.test({
     }
   },
 });
-
-onStack("stop the daemon", () => stack.stop());

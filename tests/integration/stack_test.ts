@@ -5,23 +5,16 @@
 
 import assert from "node:assert/strict";
 import { stackFixture } from "../support/fixture.ts";
-import { READER_NAMES } from "../support/stack.ts";
-import { MAX_VPCD_MESSAGE, VirtualCard } from "../support/virtual_card.ts";
+import { READER_NAMES } from "../../src/testing/stack.ts";
+import { MAX_VPCD_MESSAGE } from "../../src/testing/virtual_card.ts";
+import { VirtualCard } from "../support/virtual_card.ts";
+import { until } from "../support/until.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 
 const GET_ATR = 0x04;
 
 const { stack, onStack } = await stackFixture();
-
-/** Polls until `check` holds; the deadline is generous because pcscd polls readers every ~0.4 s. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!await check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Whether pcscd has read the card's ATR since the card's control log had `seen` entries. */
 async function atrReadSince(card: VirtualCard, seen: number): Promise<boolean> {
@@ -55,8 +48,8 @@ onStack("stack: pcscd powers up a card in either reader and reads its ATR", asyn
   assert.equal(second.port, stack.ports[1]);
   await first.insert();
   await second.insert();
-  await waitFor("pcscd to read the ATR in reader 0", () => atrReadSince(first, 0));
-  await waitFor("pcscd to read the ATR in reader 1", () => atrReadSince(second, 0));
+  await until("pcscd to read the ATR in reader 0", () => atrReadSince(first, 0));
+  await until("pcscd to read the ATR in reader 1", () => atrReadSince(second, 0));
 });
 
 onStack("stack: a card can be removed and inserted again", async () => {
@@ -65,7 +58,7 @@ onStack("stack: a card can be removed and inserted again", async () => {
     const seen = (await card.controlLog()).length;
     await card.insert();
     assert.ok(card.inserted);
-    await waitFor(`the ATR to be read in round ${round}`, () => atrReadSince(card, seen));
+    await until(`the ATR to be read in round ${round}`, () => atrReadSince(card, seen));
     await card.remove();
     assert.equal(card.inserted, false);
   }
@@ -87,20 +80,20 @@ onStack("stack: restart without readers, then with them", async () => {
   await stack.restart({ readers: true });
   assert.deepEqual(stack.readerNames, READER_NAMES);
   await card.insert();
-  await waitFor("pcscd to read the ATR after the restart", () => atrReadSince(card, 0));
+  await until("pcscd to read the ATR after the restart", () => atrReadSince(card, 0));
 });
 
 onStack("stack: stopping the daemon drops inserted cards", async () => {
   await using card = stack.card({ atr: ATR_T1 });
   await card.insert();
-  await waitFor("pcscd to read the ATR", () => atrReadSince(card, 0));
+  await until("pcscd to read the ATR", () => atrReadSince(card, 0));
   await stack.stop();
   assert.equal(stack.running, false);
   assert.equal(await socketAccepts(), false);
-  await waitFor("the card to see the reader go", () => !card.inserted);
+  await until("the card to see the reader go", () => !card.inserted);
   await stack.start();
   await card.insert();
-  await waitFor("pcscd to read the ATR again", () => atrReadSince(card, 0));
+  await until("pcscd to read the ATR again", () => atrReadSince(card, 0));
 });
 
 Deno.test("virtual card: speaks vpcd's protocol and answers as the test card", async () => {
@@ -160,8 +153,3 @@ async function readExact(conn: Deno.Conn, length: number): Promise<Uint8Array> {
   }
   return buffer;
 }
-
-onStack("stack: stop the daemon (cleanup)", async () => {
-  await stack.stop();
-  assert.equal(await socketAccepts(), false);
-});

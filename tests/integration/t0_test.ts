@@ -12,9 +12,9 @@ import {
 } from "../../mod.ts";
 import { ATR_T0 } from "../cards/atrs.ts";
 import { PIECES_DATA, READ_BINARY_DATA } from "../cards/t0_card.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import type { VirtualCard } from "../support/virtual_card.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
@@ -115,5 +115,3 @@ withT0Card("a card that loops is given up on after maxRounds", async (connection
   assert.equal((await card.apduLog()).filter((c) => c[1] === 0xC0).length, 5);
   assert.throws(() => connection.transmitSync(loop), /after 5 follow-up commands/);
 });
-
-onStack("T=0 tests: stop the daemon (cleanup)", () => stack.stop());

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { missingRequirements } from "../../src/testing/mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const missing = await missingRequirements();

@@ -16,7 +16,7 @@ import {
 } from "../../src/testing/mod.ts";
 import { Script } from "../../src/testing/card_behaviour.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -214,18 +214,23 @@ function plainEnv(): Record<string, string> {
   return env;
 }
 
-/** The kit's temporary folders, and the pcscd processes still running. */
-async function leftovers(): Promise<{ dirs: string[]; daemons: number }> {
+/**
+ * The kit's temporary folders, and the pcscd processes running from one of them: other test
+ * runs on this machine have daemons of their own, in folders of other names.
+ */
+async function leftovers(): Promise<{ dirs: string[]; daemons: number[] }> {
   const tmp = Deno.env.get("TMPDIR") || "/tmp";
   const dirs = (await Array.fromAsync(Deno.readDir(tmp)))
     .map((entry) => entry.name)
     .filter((name) => name.startsWith("pcsc-testing-"));
-  let daemons = 0;
+  const daemons = [];
   for await (const entry of Deno.readDir("/proc")) {
     const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(() => "");
-    if (/^\d+ \(pcscd\) [^ZX]/.test(stat)) daemons++;
+    if (!/^\d+ \(pcscd\) [^ZX]/.test(stat)) continue;
+    const command = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+    if (command.includes(`${tmp}/pcsc-testing-`)) daemons.push(Number(entry.name));
   }
-  return { dirs: dirs.sort(), daemons };
+  return { dirs: dirs.sort(), daemons: daemons.sort((a, b) => a - b) };
 }
 
 onStack("kit: examples/testing_my_card_test.ts passes under a plain deno test -A", async () => {
@@ -262,5 +267,3 @@ onStack("kit: a PCSCLITE_CSOCK_NAME naming another daemon is refused, not follow
       "(<dir>/run/pcscd.comm): libpcsclite would keep talking to that daemon; unset it",
   );
 });
-
-onStack("kit tests: stop the daemon (cleanup)", () => stack[Symbol.asyncDispose]());

@@ -19,9 +19,11 @@ import {
   TEST_AID,
   TEST_FCI,
 } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { stackFixture } from "../support/fixture.ts";
+import { NativeCalls } from "../support/native_calls.ts";
+import { until } from "../support/until.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
@@ -33,7 +35,6 @@ resetCard();
 const AFTER_RESET = [...cardAnswer(GET_CHALLENGE)].slice(0, 4);
 const SECOND = [...cardAnswer(GET_CHALLENGE)].slice(0, 4);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const bytes = (
   buffer: ArrayBuffer | undefined,
 ) => [...new Uint8Array(buffer ?? new ArrayBuffer(0))];
@@ -81,6 +82,7 @@ onStack("listReaders gives both virtual readers", async () => {
 onStack(
   "getStatusChange sees a card go in, with its ATR and the event count; an abort ends a wait",
   async () => {
+    using calls = new NativeCalls();
     const context = await smartCard.establishContext();
     const [now] = await context.getStatusChange([
       { readerName: READER0, currentState: { unaware: true } },
@@ -112,7 +114,7 @@ onStack(
     const controller = new AbortController();
     const reason = new Error("the user closed the dialog");
     const aborted = context.getStatusChange([asKnown(empty)], { signal: controller.signal });
-    await sleep(100);
+    await until("the wait in pcscd", () => calls.pendingWaits > 0);
     controller.abort(reason);
     await assert.rejects(aborted, (e: unknown) => e === reason);
     // the native wait has ended: the context takes the next call
@@ -298,6 +300,7 @@ withCard(
   "a transaction holds off another context until it ends, and this context's other connections",
   ATR_T1,
   async (context) => {
+    using calls = new NativeCalls();
     const holder = await connectT1(context);
     const sibling = await connectT1(context);
     // two other contexts: each runs one operation at a time
@@ -322,7 +325,9 @@ withCard(
       );
       // while the transaction lasts, the other context's calls wait inside the PC/SC client;
       // the holder's own go through
-      await sleep(300);
+      await until("the other contexts' calls in the PC/SC client", () => {
+        return calls.pending("transmit") === 1 && calls.pending("beginTransaction") === 1;
+      });
       assert.deepEqual(bytes(await holder.transmit(new Uint8Array(SELECT))), [
         ...TEST_FCI,
         0x90,
@@ -406,7 +411,3 @@ onStack(
     await cardPresent(READER0, false);
   },
 );
-
-onStack("web tests: stop the daemon (cleanup)", async () => {
-  if (!("skipped" in stack)) await stack[Symbol.asyncDispose]();
-});

@@ -5,13 +5,14 @@
  * per test run, since each test file runs in an isolate of its own and only
  * the environment is shared between them.
  *
+ * The stack is stopped after the file's last test, whichever tests `--filter` left to run.
+ *
  * ```ts
  * const { stack, skipped, onStack } = await stackFixture();
  * onStack("a card goes in", async () => {
  *   await using card = stack.card({ atr: ATR_T1 });
  *   await card.insert();
  * });
- * onStack("stop the daemon", () => stack.stop());
  * ```
  *
  * @module
@@ -42,8 +43,9 @@ export interface StackFixture {
 }
 
 /**
- * Starts the file's stack, and prints why it cannot run here unless
- * `tests/run.ts`, or an earlier test file of the run, has said so already.
+ * Starts the file's stack, to be stopped once the file's tests have run, and prints why it
+ * cannot run here unless `tests/run.ts`, or an earlier test file of the run, has said so
+ * already.
  */
 export async function stackFixture(options: FixtureOptions = {}): Promise<StackFixture> {
   const started = await startStack();
@@ -55,6 +57,8 @@ export async function stackFixture(options: FixtureOptions = {}): Promise<StackF
   }
   // Only used by tests that are ignored when the stack is unavailable.
   const stack = started as PcscStack;
+  // A hook, not a last test: it runs even when --filter picks none of the file's tests.
+  if (!skipped) Deno.test.afterAll(async () => await stack[Symbol.asyncDispose]());
   const { after } = options;
   return {
     stack,

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { run } from "./command.ts";
-import { which } from "./installed.ts";
+import { run } from "../../src/testing/command.ts";
+import { which } from "../../src/testing/installed.ts";
 
 /**
  * The Debian packages of the stack: the daemon, its client library, the virtual reader

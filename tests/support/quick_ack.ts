@@ -10,8 +10,6 @@
 import { run } from "../../src/testing/command.ts";
 import { hasQuickAckRoute, QUICKACK_HOST } from "../../src/testing/quick_ack.ts";
 
-export { hasQuickAckRoute, QUICKACK_HOST };
-
 /**
  * Adds the quick-ACK route when it is missing and this process may (root,
  * iproute2). Returns the host cards should use, whether this call added the

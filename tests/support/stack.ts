@@ -9,23 +9,12 @@
  * @module
  */
 
-import {
-  READER_NAMES,
-  type StackCardOptions,
-  type StackStartOptions,
-  startVirtualStack,
-  type VirtualStack,
-} from "../../src/testing/stack.ts";
-import { StackUnavailableError, VPCD_DRIVER } from "../../src/testing/requirements.ts";
+import { startVirtualStack, type VirtualStack } from "../../src/testing/stack.ts";
+import { StackUnavailableError } from "../../src/testing/requirements.ts";
 import { DEFAULT_BEHAVIOUR } from "./virtual_card.ts";
-
-export { READER_NAMES, type StackCardOptions, VPCD_DRIVER };
 
 /** Why the stack cannot run here: one line, printed by the tests that skip. */
 export type StackUnavailable = { readonly skipped: string };
-
-/** How to start the daemon. */
-export type StartOptions = StackStartOptions;
 
 /** A private pcscd and its two virtual readers. Disposing stops the daemon. */
 export type PcscStack = VirtualStack;

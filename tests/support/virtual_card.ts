@@ -6,22 +6,16 @@
  */
 
 import {
-  MAX_VPCD_MESSAGE,
   VirtualCard as KitVirtualCard,
-  type VirtualCardOptions as KitVirtualCardOptions,
+  type VirtualCardOptions,
 } from "../../src/testing/virtual_card.ts";
-
-export { MAX_VPCD_MESSAGE };
 
 /** The behaviour used when none is given: `tests/cards/test_card.ts`. */
 export const DEFAULT_BEHAVIOUR: URL = new URL("../cards/test_card.ts", import.meta.url);
 
-/** The kit's options, with {@link DEFAULT_BEHAVIOUR} for a card with no behaviour or script. */
-export type VirtualCardOptions = KitVirtualCardOptions;
-
 /** The kit's virtual card, with {@link DEFAULT_BEHAVIOUR} unless told otherwise. */
 export class VirtualCard extends KitVirtualCard {
-  /** Makes the card; it is not inserted yet. */
+  /** Makes the card, not inserted yet: {@link DEFAULT_BEHAVIOUR} if it has no behaviour or script. */
   constructor(options: VirtualCardOptions) {
     const { behaviour = options.script === undefined ? DEFAULT_BEHAVIOUR : undefined } = options;
     super({ ...options, behaviour });

@@ -15,13 +15,13 @@ import {
 } from "../../mod.ts";
 import { CardChanges } from "../../src/smartcard/reader_changes.ts";
 import { type ScriptedOptions, ScriptedPcsc } from "../support/scripted_pcsc.ts";
+import { until } from "../support/until.ts";
 
 const A = "Reader A";
 const B = "Reader B";
 const ATR1 = [0x3B, 0x02, 0x14, 0x50];
 const ATR2 = [0x3B, 0x82, 0x01, 0x54, 0x31, 0xE6];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = (cards: readonly (Card | Reader)[]) => cards.map(String);
 
 /** A scripted service under every monitor made in `fn`; checks nothing is left pending. */
@@ -35,20 +35,16 @@ async function scripted(
   try {
     await fn(pcsc);
     // the last listener gone, the wait ends and the context is freed
-    await until(() => pcsc.pendingWaits === 0 && feed.listeners === 0);
-    await until(() => pcsc.liveContexts === 0);
+    await until("the wait ended", () => pcsc.pendingWaits === 0 && feed.listeners === 0);
+    await until("the context freed", () => pcsc.liveContexts === 0);
   } finally {
     useFeed(null);
   }
 }
 
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error("timed out waiting");
-    await sleep(5);
-  }
-}
+/** Resolves once the feed waits in the service again: it has taken in every change so far. */
+const waitingAgain = (pcsc: ScriptedPcsc) =>
+  until("the feed to wait again", () => pcsc.pendingWaits === 1);
 
 /** An observer that records every update as "+card" / "-card" strings, one list per update. */
 function recorder(): CardObserver & { updates: string[][]; service: boolean[] } {
@@ -75,12 +71,12 @@ Deno.test("CardMonitor: the cards present at once, then each insertion and remov
     monitor.addObserver(observer);
     monitor.addObserver(observer);
     assert.equal(monitor.countObservers(), 1, "adding twice is ignored");
-    await until(() => observer.updates.length === 1);
+    await until("update 1", () => observer.updates.length === 1);
     assert.deepEqual(observer.updates, [[`+3B 02 14 50 / ${A}`]]);
     pcsc.insert(B, ATR2);
-    await until(() => observer.updates.length === 2);
+    await until("update 2", () => observer.updates.length === 2);
     pcsc.remove(A);
-    await until(() => observer.updates.length === 3);
+    await until("update 3", () => observer.updates.length === 3);
     assert.deepEqual(observer.updates.slice(1), [
       [`+3B 82 01 54 31 E6 / ${B}`],
       [`-3B 02 14 50 / ${A}`],
@@ -99,7 +95,7 @@ Deno.test("CardMonitor with no card: the first update is empty", async () => {
     const monitor = new CardMonitor();
     const observer = recorder();
     monitor.addObserver(observer);
-    await until(() => observer.updates.length === 1);
+    await until("update 1", () => observer.updates.length === 1);
     assert.deepEqual(observer.updates, [[]]);
     monitor.deleteObserver(observer);
   });
@@ -120,11 +116,11 @@ Deno.test("a reader plugged in with a card in it, and one unplugged with its car
           ...names(added).map((r) => `+${r}`),
         ]),
     });
-    await until(() => cardLog.updates.length === 1 && readerLog.length === 1);
+    await until("update 1 of each", () => cardLog.updates.length === 1 && readerLog.length === 1);
     pcsc.plug(B, ATR2);
-    await until(() => cardLog.updates.length === 2 && readerLog.length === 2);
+    await until("update 2 of each", () => cardLog.updates.length === 2 && readerLog.length === 2);
     pcsc.unplug(A);
-    await until(() => cardLog.updates.length === 3 && readerLog.length === 3);
+    await until("update 3 of each", () => cardLog.updates.length === 3 && readerLog.length === 3);
     assert.deepEqual(cardLog.updates, [
       [`+3B 02 14 50 / ${A}`],
       [`+3B 82 01 54 31 E6 / ${B}`],
@@ -143,17 +139,21 @@ Deno.test("the service lost and back: observers are told; cards still there are 
     const monitor = new CardMonitor();
     const observer = recorder();
     monitor.addObserver(observer);
-    await until(() => observer.updates.length === 1);
+    await until("update 1", () => observer.updates.length === 1);
     pcsc.stop();
-    await until(() => observer.service.length === 1);
+    await until("the service lost", () => observer.service.length === 1);
     // while it is down, the card in B goes, and B with it
     pcsc.unplug(B);
     pcsc.start();
-    await until(() => observer.service.length === 2 && observer.updates.length === 2);
+    await until(
+      "the service back",
+      () => observer.service.length === 2 && observer.updates.length === 2,
+    );
     assert.deepEqual(observer.service, [false, true]);
     assert.deepEqual(observer.updates[1], [`-3B 82 01 54 31 E6 / ${B}`]);
-    // the card in A was there all along: not reported again
-    await sleep(50);
+    // the card in A was there all along: not reported again, now that the monitor has seen
+    // the service as it is and waits for the next change
+    await waitingAgain(pcsc);
     assert.equal(observer.updates.length, 2);
     monitor.deleteObserver(observer);
   });
@@ -165,11 +165,11 @@ Deno.test("Windows stopping its service with its last reader: the card goes, the
     const monitor = new CardMonitor();
     const observer = recorder();
     monitor.addObserver(observer);
-    await until(() => observer.updates.length === 1);
+    await until("update 1", () => observer.updates.length === 1);
     pcsc.unplug(A);
-    await until(() => observer.updates.length === 2);
+    await until("update 2", () => observer.updates.length === 2);
     pcsc.plug(B, ATR2);
-    await until(() => observer.updates.length === 3);
+    await until("update 3", () => observer.updates.length === 3);
     assert.deepEqual(observer.updates, [
       [`+3B 02 14 50 / ${A}`],
       [`-3B 02 14 50 / ${A}`],
@@ -195,7 +195,7 @@ Deno.test("an observer that throws is reported, and the others are still told", 
       const observer = recorder();
       monitor.addObserver(throwing);
       monitor.addObserver(observer);
-      await until(() => observer.updates.length === 1);
+      await until("update 1", () => observer.updates.length === 1);
       assert.ok(logged.some((args) => String(args[1]).includes("observer failure")));
       monitor.deleteObservers();
     } finally {
@@ -230,7 +230,7 @@ Deno.test("watchCards: the cards present first, then changes; break ends the nat
     }
     assert.deepEqual(seen, [[`+3B 02 14 50 / ${A}`], [`+3B 82 01 54 31 E6 / ${B}`]]);
     const started = performance.now();
-    await until(() => pcsc.pendingWaits === 0);
+    await until("the wait ended", () => pcsc.pendingWaits === 0);
     assert.ok(performance.now() - started < 100, "the wait ended within 100 ms");
   });
 });
@@ -241,13 +241,15 @@ Deno.test("watchCards: a slow consumer gets every change in order, merged per re
     pcsc.plug(B);
     const events = watchCards();
     assert.deepEqual((await events.next()).value, { inserted: [], removed: [] });
-    // three changes before the consumer looks again: A in, B in (merged), then A out
+    // three changes before the consumer looks again, each taken in by the feed on its own:
+    // A in, B in (merged), then A out
+    await waitingAgain(pcsc);
     pcsc.insert(A, ATR1);
-    await sleep(10);
+    await waitingAgain(pcsc);
     pcsc.insert(B, ATR2);
-    await sleep(10);
+    await waitingAgain(pcsc);
     pcsc.remove(A);
-    await sleep(30);
+    await waitingAgain(pcsc);
     const first = (await events.next()).value!;
     assert.deepEqual(names(first.inserted), [`3B 02 14 50 / ${A}`, `3B 82 01 54 31 E6 / ${B}`]);
     const second = (await events.next()).value!;
@@ -300,10 +302,14 @@ Deno.test("ten observers and ten iterators share one native wait and one context
     for (const o of observers) monitor.addObserver(o);
     const iterators = Array.from({ length: 10 }, () => watchCards());
     await Promise.all(iterators.map((it) => it.next()));
-    await until(() => observers.every((o) => o.updates.length === 1));
-    await until(() => pcsc.pendingWaits === 1);
-    await sleep(20);
-    assert.equal(pcsc.pendingWaits, 1);
+    await until("every observer told", () => observers.every((o) => o.updates.length === 1));
+    await waitingAgain(pcsc);
+    // a later change, told to every listener, gives any wait of their own its chance to start
+    pcsc.remove(A);
+    await Promise.all(iterators.map((it) => it.next()));
+    await until("every observer told again", () => observers.every((o) => o.updates.length === 2));
+    await waitingAgain(pcsc);
+    assert.equal(pcsc.mostPendingWaits, 1, "never more than one wait at a time");
     assert.equal(pcsc.count("SCardEstablishContext"), 1);
     monitor.deleteObservers();
     await Promise.all(iterators.map((it) => it.return!()));

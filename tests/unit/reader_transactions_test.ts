@@ -14,6 +14,7 @@ import {
 import { CardHandle, CardHandleRefusal, type CardStatus } from "../../src/pcsc/card_handle.ts";
 import { ReaderTransactions } from "../../src/pcsc/reader_transactions.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
+import { until } from "../support/until.ts";
 
 const A = "Reader A";
 const B = "Reader B";
@@ -120,9 +121,10 @@ for (const abi of [LINUX_ABI, MACOS_ABI, WINDOWS_ABI]) {
     await other.settled();
     const contexts = pcsc.liveContexts;
     // the disconnects run on the pool once the reader is free; the released context goes after
-    while (pcsc.count("SCardDisconnect") < 2 || pcsc.liveContexts === contexts) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    await until(
+      "both disconnects, and the released context freed",
+      () => pcsc.count("SCardDisconnect") === 2 && pcsc.liveContexts < contexts,
+    );
     const dispositions = pcsc.calls.filter((c) => c.call === "SCardDisconnect")
       .map((c) => c.disposition);
     assert.deepEqual(dispositions, [SCARD_UNPOWER_CARD, SCARD_UNPOWER_CARD]);

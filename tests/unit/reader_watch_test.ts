@@ -5,13 +5,15 @@ import { PNP_NOTIFICATION, SCARD_STATE_PRESENT } from "../../src/ffi/constants.t
 import { PcscError } from "../../src/ffi/pcsc.ts";
 import { ReaderWatch, type WatchOutcome } from "../../src/pcsc/reader_watch.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
+import { until } from "../support/until.ts";
 
 const A = "Reader A";
 const B = "Reader B";
 const ATR = [0x3B, 0x02, 0x14, 0x50];
 
 const soon = (ms: number) => performance.now() + ms;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once the watch's wait has reached the service and blocks there. */
+const blocked = (pcsc: ScriptedPcsc) => until("the wait to block", () => pcsc.pendingWaits === 1);
 
 /** The readers of a "changed" outcome, each as [name, card present]. */
 function readersOf(outcome: WatchOutcome): [string, boolean][] {
@@ -31,8 +33,7 @@ Deno.test("a look reports every reader and its card; a wait returns on the next 
   using watch = new ReaderWatch(pcsc);
   assert.deepEqual(readersOf(await watch.look(null, soon(1000))), [[A, false], [B, true]]);
   const pending = watch.wait(null, soon(5000));
-  await sleep(20);
-  assert.equal(pcsc.pendingWaits, 1);
+  await blocked(pcsc);
   pcsc.insert(A, ATR);
   const outcome = await pending;
   assert.deepEqual(readersOf(outcome), [[A, true], [B, true]]);
@@ -65,11 +66,11 @@ Deno.test("macOS without PnP: a wait wakes once a second and sees a reader plugg
   await watch.look(null, soon(1000));
   // the first wait learns that the PnP reader is unknown here
   const first = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.insert(A, ATR);
   readersOf(await first);
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.plug(B, ATR);
   const started = performance.now();
   assert.deepEqual(readersOf(await pending), [[A, true], [B, true]]);
@@ -88,7 +89,7 @@ Deno.test("the platform's limit on reader states: no PnP slot past it, bounded w
   using watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.insert(B, ATR);
   assert.deepEqual(readersOf(await pending), [[A, false], [B, true]]);
   for (const call of waitsOf(pcsc)) {
@@ -103,14 +104,15 @@ Deno.test("Windows stops its service with the last reader: the wait reports no r
   using watch = new ReaderWatch(pcsc);
   assert.deepEqual(readersOf(await watch.look(null, soon(1000))), [[A, true]]);
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.unplug(A);
   assert.deepEqual(readersOf(await pending), []);
   // while the service is stopped, the watch waits for it, never busily
-  const next = watch.wait(null, soon(10_000));
-  await sleep(300);
-  const tries = pcsc.count("SCardEstablishContext");
+  const tried = pcsc.count("SCardEstablishContext");
+  assert.deepEqual(await watch.wait(null, soon(300)), { kind: "timeout" });
+  const tries = pcsc.count("SCardEstablishContext") - tried;
   assert.ok(tries <= 5, `${tries} establishment attempts in 300 ms`);
+  const next = watch.wait(null, soon(10_000));
   pcsc.plug(B, ATR);
   const outcome = await next;
   assert.deepEqual(readersOf(outcome), [[B, true]]);
@@ -123,9 +125,11 @@ Deno.test("a restart in mid-wait: a fresh context, and the readers reported as f
   using watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
+  const tries = pcsc.count("SCardEstablishContext");
   pcsc.stop();
-  await sleep(150);
+  // the watch has seen the service go: it tries a new context, and fails
+  await until("a try at the stopped service", () => pcsc.count("SCardEstablishContext") > tries);
   pcsc.start();
   const outcome = await pending;
   assert.deepEqual(readersOf(outcome), [[A, true]]);
@@ -139,7 +143,7 @@ Deno.test("a restart with no readers left reports none at once (the card is gone
   using watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.stop();
   pcsc.clear();
   pcsc.start();
@@ -155,7 +159,7 @@ Deno.test("a reader unplugged while the service runs ends the wait without it", 
   using watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, soon(10_000));
-  await sleep(20);
+  await blocked(pcsc);
   pcsc.unplug(A);
   let outcome = await pending;
   // the wake-up may still name the reader (gone, so no card), or already list without it
@@ -172,7 +176,7 @@ Deno.test("a cancel that reaches the service before the wait is sent again until
   using watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, Infinity);
-  await sleep(20);
+  await blocked(pcsc);
   const reason = new Error("stop");
   const started = performance.now();
   watch.abort(reason);
@@ -215,7 +219,8 @@ Deno.test("Windows with its service stopped: a wait waits for it (a reader start
   const pcsc = new ScriptedPcsc({ abi: WINDOWS_ABI, running: false });
   using watch = new ReaderWatch(pcsc);
   const pending = watch.look(null, soon(10_000));
-  await sleep(150);
+  // tried, refused, and trying again: waiting for the service, not failing
+  await until("a second try", () => pcsc.count("SCardEstablishContext") >= 2);
   pcsc.plug(A, ATR);
   assert.deepEqual(readersOf(await pending), [[A, true]]);
 });
@@ -226,7 +231,7 @@ Deno.test("close under a pending wait ends it and frees the context only once th
   const watch = new ReaderWatch(pcsc);
   await watch.look(null, soon(1000));
   const pending = watch.wait(null, Infinity);
-  await sleep(20);
+  await blocked(pcsc);
   const reason = new Error("closed");
   // the scripted service throws if a context is released under a pending wait
   watch.close(reason);

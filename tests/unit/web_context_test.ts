@@ -21,12 +21,11 @@ import { SmartCardError } from "../../src/web/smart_card_error.ts";
 import type { SmartCardContext } from "../../src/web/smart_card_context.ts";
 import { createResourceManager } from "../../src/web/smart_card_resource_manager.ts";
 import { type ScriptedOptions, ScriptedPcsc } from "../support/scripted_pcsc.ts";
+import { until } from "../support/until.ts";
 
 const A = "Reader A";
 const B = "Reader B";
 const ATR = [0x3B, 0x02, 0x14, 0x50];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function establish(options: ScriptedOptions = {}) {
   const pcsc = new ScriptedPcsc(options);
@@ -34,11 +33,8 @@ async function establish(options: ScriptedOptions = {}) {
   return { pcsc, context };
 }
 
-/** Resolves once `check` holds, polling the event loop (the scripted service is in it). */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await sleep(2);
-  assert.ok(check(), "the condition never held");
-}
+/** Resolves once a wait has reached the service and blocks there. */
+const blocked = (pcsc: ScriptedPcsc) => until("the wait to block", () => pcsc.pendingWaits === 1);
 
 const isName = (name: string) => (e: unknown) => {
   assert.ok(e instanceof DOMException, `expected a DOMException, got ${e}`);
@@ -89,9 +85,11 @@ Deno.test("getStatusChange without a timeout waits with none, until a change end
   pcsc.plug(A);
   let settled = false;
   const pending = waitEmpty(context, A).finally(() => settled = true);
-  await until(() => pcsc.pendingWaits === 1);
+  await blocked(pcsc);
   assert.equal(lastWait(pcsc).timeoutMs, Infinity);
-  await sleep(50);
+  // another context's wait of 50 ms, ended by the service's time-out: this one had as long
+  const other = await createResourceManager(pcsc).establishContext();
+  await assert.rejects(waitEmpty(other, A, { timeout: 50 }), isName("TimeoutError"));
   assert.equal(settled, false, "nothing changed: still waiting");
   pcsc.insert(A, ATR);
   const [state] = await pending;
@@ -183,7 +181,7 @@ Deno.test("aborting cancels the native wait; the promise rejects with the signal
   const controller = new AbortController();
   const reason = { why: "the user left" };
   const pending = waitEmpty(context, A, { signal: controller.signal });
-  await until(() => pcsc.pendingWaits === 1);
+  await blocked(pcsc);
   controller.abort(reason);
   await assert.rejects(pending, (e: unknown) => e === reason);
   assert.equal(pcsc.pendingWaits, 0);
@@ -201,7 +199,9 @@ Deno.test("a cancel lost before the wait began is sent again until the wait ends
   await assert.rejects(pending, (e: unknown) => e === controller.signal.reason);
   assert.ok(pcsc.count("SCardCancel") >= 4, `${pcsc.count("SCardCancel")} cancels`);
   const cancels = pcsc.count("SCardCancel");
-  await sleep(50);
+  // the next wait on the context ends at its own time-out: a cancel still repeating would have
+  // ended it first
+  await assert.rejects(waitEmpty(context, A, { timeout: 50 }), isName("TimeoutError"));
   assert.equal(pcsc.count("SCardCancel"), cancels, "no cancel after the wait ended");
 });
 

@@ -11,13 +11,12 @@ import { SmartCardError } from "../../src/web/smart_card_error.ts";
 import type { SmartCardConnection } from "../../src/web/smart_card_connection.ts";
 import { createResourceManager } from "../../src/web/smart_card_resource_manager.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
+import { until } from "../support/until.ts";
 
 const A = "Reader A";
 const B = "Reader B";
 const ATR = [0x3B, 0x82, 0x01, 0x54, 0x31, 0xE6];
 const APDU = new Uint8Array([0x00, 0x10, 0x00, 0x00]);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function setup() {
   const pcsc = new ScriptedPcsc();
@@ -121,7 +120,7 @@ Deno.test("during a transaction, the context's other connections to that reader 
     await inside;
     return "leave";
   });
-  while (pcsc.transactionHolder(A) === null) await sleep(1);
+  await until("the transaction to begin", () => pcsc.transactionHolder(A) !== null);
   const refused = [
     second.transmit(APDU),
     second.status(),
@@ -175,12 +174,12 @@ Deno.test("another context's transaction waits for the first; an abort meanwhile
     order.push("first ends");
     return "leave";
   });
-  while (pcsc.transactionHolder(A) === null) await sleep(1);
+  await until("the transaction to begin", () => pcsc.transactionHolder(A) !== null);
   const second = other.startTransaction(() => {
     order.push("second runs");
     return Promise.resolve("leave");
   });
-  await sleep(30);
+  await until("the second to wait for the first", () => pcsc.transactionWaiters(A) === 1);
   assert.deepEqual(order, ["first runs"], "the second waits in SCardBeginTransaction");
   release();
   await Promise.all([first, second]);
@@ -191,14 +190,14 @@ Deno.test("another context's transaction waits for the first; an abort meanwhile
   let releaseThird!: () => void;
   const held = new Promise<void>((resolve) => releaseThird = resolve);
   const third = connection.startTransaction(() => held.then(() => "leave" as const));
-  while (pcsc.transactionHolder(A) === null) await sleep(1);
+  await until("the transaction to begin", () => pcsc.transactionHolder(A) !== null);
   const controller = new AbortController();
   let ran = false;
   const fourth = other.startTransaction(() => {
     ran = true;
     return Promise.resolve(undefined);
   }, { signal: controller.signal });
-  await sleep(10);
+  await until("the fourth to wait for the third", () => pcsc.transactionWaiters(A) === 1);
   controller.abort("no longer");
   releaseThird();
   await third;
@@ -217,7 +216,8 @@ Deno.test("a callback that settles while an operation runs: the end waits for it
     transmitted = connection.transmit(APDU);
     return Promise.resolve("leave");
   });
-  await sleep(20);
+  // the callback has resolved, and the transmit it started is in the service
+  await until("the transmit to reach the hold", () => pcsc.held("SCardTransmit") === 1);
   assert.equal(pcsc.count("SCardEndTransaction"), 0, "the end waits for the transmit");
   letTransmitEnd();
   assert.ok(await transmitted! instanceof ArrayBuffer);
@@ -231,7 +231,7 @@ Deno.test("a callback that settles while an operation runs: the end waits for it
     transmitted = connection.transmit(APDU);
     return Promise.reject(reason);
   });
-  await sleep(20);
+  await until("the transmit to reach the hold", () => pcsc.held("SCardTransmit") === 1);
   letGo();
   await transmitted;
   await assert.rejects(failing, (e: unknown) => e === reason);

@@ -34,9 +34,11 @@ import * as pcsc from "../../src/ffi/pcsc.ts";
 import type { CardStatus, Connected, ContextHandle } from "../../src/ffi/pcsc.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 import { VirtualCard } from "../support/virtual_card.ts";
+import { NativeCalls } from "../support/native_calls.ts";
+import { until } from "../support/until.ts";
 
 /** Why nothing can run, or undefined when the stack is there. */
 function whySkipped(): string | undefined {
@@ -159,9 +161,11 @@ wineCannot(
 // ----- waiting for a card -----
 
 onStack("waitforcard resolves for a card inserted while it waits", async () => {
+  using calls = new NativeCalls();
   using request = new CardRequest({ readers: [READER0], timeout: 10 });
   const waiting = request.waitforcard();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // counted, not seen pending: Wine's waits return at once
+  await until("the request's first wait", () => calls.waits > 0);
   await using card = newCard(ATR_T1);
   await card.insert();
   using service = await waiting;
