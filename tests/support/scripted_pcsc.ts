@@ -19,6 +19,7 @@
 
 import { type Abi, LINUX_ABI } from "../../src/ffi/abi.ts";
 import {
+  MAX_BUFFER_SIZE_EXTENDED,
   PNP_NOTIFICATION,
   SCARD_ABSENT,
   SCARD_EJECT_CARD,
@@ -51,13 +52,12 @@ import {
   SCARD_W_REMOVED_CARD,
   SCARD_W_RESET_CARD,
 } from "../../src/ffi/error_codes.ts";
-import type { NativePcsc } from "../../src/ffi/native.ts";
+import type { Exchange, NativePcsc } from "../../src/ffi/native.ts";
 import {
   type CardHandle,
   type CardStatus,
   type Connected,
   type ContextHandle,
-  Exchange,
   PcscError,
 } from "../../src/ffi/pcsc.ts";
 import type { SyncOrAsync } from "../../src/ffi/either.ts";
@@ -603,72 +603,51 @@ export class ScriptedPcsc implements NativePcsc {
     });
   }
   exchange(sendCapacity: number): Exchange {
-    // a class in here reaches the service's private calls; inside it, `this` is the Exchange
-    // deno-lint-ignore no-this-alias
-    const pcsc = this;
-    return new (class ScriptedExchange extends Exchange {
-      override transmit(
-        blocking: boolean,
-        handle: CardHandle,
-        protocol: number,
-        command: Uint8Array,
-        length: number,
-      ): SyncOrAsync<number> {
+    const receive = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
+    return {
+      receive,
+      send: new Uint8Array(sendCapacity),
+      transmit: (blocking, handle, protocol, command, length) => {
         const bytes = command.slice(0, length);
-        pcsc.calls.push({
+        this.calls.push({
           call: "SCardTransmit",
           card: handle as unknown as number,
           protocols: protocol,
           bytes: [...bytes],
         });
-        return pcsc.#settle(blocking, "SCardTransmit", () => {
-          const c = pcsc.#card("SCardTransmit", handle);
-          if (protocol !== c.protocol) throw pcsc.#error("SCardTransmit", SCARD_E_PROTO_MISMATCH);
-          return pcsc.#receive(
-            "SCardTransmit",
-            this.receive,
-            pcsc.answer(bytes, c.reader, protocol),
-          );
+        return this.#settle(blocking, "SCardTransmit", () => {
+          const c = this.#card("SCardTransmit", handle);
+          if (protocol !== c.protocol) throw this.#error("SCardTransmit", SCARD_E_PROTO_MISMATCH);
+          return this.#receive("SCardTransmit", receive, this.answer(bytes, c.reader, protocol));
         });
-      }
-      override control(
-        blocking: boolean,
-        handle: CardHandle,
-        code: number,
-        command: Uint8Array,
-        length: number,
-      ): SyncOrAsync<number> {
+      },
+      control: (blocking, handle, code, command, length) => {
         const bytes = command.slice(0, length);
-        pcsc.calls.push({
+        this.calls.push({
           call: "SCardControl",
           card: handle as unknown as number,
           code,
           bytes: [...bytes],
         });
-        return pcsc.#settle(blocking, "SCardControl", () => {
-          const c = pcsc.#card("SCardControl", handle, false);
-          const answer = pcsc.controlAnswer(code, bytes, c.reader);
-          return pcsc.#receive("SCardControl", this.receive, answer);
+        return this.#settle(blocking, "SCardControl", () => {
+          const c = this.#card("SCardControl", handle, false);
+          return this.#receive("SCardControl", receive, this.controlAnswer(code, bytes, c.reader));
         });
-      }
-      override getAttrib(
-        blocking: boolean,
-        handle: CardHandle,
-        attribute: number,
-      ): SyncOrAsync<number> {
-        pcsc.calls.push({
+      },
+      getAttrib: (blocking, handle, attribute) => {
+        this.calls.push({
           call: "SCardGetAttrib",
           card: handle as unknown as number,
           code: attribute,
         });
-        return pcsc.#settle(blocking, "SCardGetAttrib", () => {
-          const c = pcsc.#card("SCardGetAttrib", handle, false);
-          const value = pcsc.#reader(c.reader).attributes.get(attribute);
-          if (!value) throw pcsc.#error("SCardGetAttrib", pcsc.abi.unsupportedFeature);
-          return pcsc.#receive("SCardGetAttrib", this.receive, value);
+        return this.#settle(blocking, "SCardGetAttrib", () => {
+          const c = this.#card("SCardGetAttrib", handle, false);
+          const value = this.#reader(c.reader).attributes.get(attribute);
+          if (!value) throw this.#error("SCardGetAttrib", this.abi.unsupportedFeature);
+          return this.#receive("SCardGetAttrib", receive, value);
         });
-      }
-    })(sendCapacity);
+      },
+    };
   }
 
   // ----- inside -----
