@@ -501,17 +501,6 @@ function refusedAsTooLarge(rv: Native, capacity: number): boolean {
     normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER;
 }
 
-/** SCARD_CTL_CODE(code) on this platform. */
-export function ctlCode(code: number): number {
-  return abi.ctlCode(code);
-}
-
-/** Whether SCARD_E_NO_SERVICE here means that no reader is attached (Windows, macOS). */
-export const SERVICE_STOPS_WITHOUT_READERS: boolean = abi.serviceStopsWithoutReaders;
-
-/** SCARD_PROTOCOL_RAW on this platform. */
-export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;
-
 /** A SCARD_READERSTATE array for `readers`, in this platform's layout. */
 export function readerStates(readers: readonly string[]): ReaderStateArray {
   return new ReaderStateArray(abi, readers);

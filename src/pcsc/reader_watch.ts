@@ -24,7 +24,7 @@ import {
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
-import { Context } from "./context.ts";
+import { Context, stoppedWithoutReaders } from "./context.ts";
 
 export { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
 export { eventCount } from "../ffi/reader_state.ts";
@@ -335,17 +335,11 @@ export class ReaderWatch implements Disposable {
           !this.#options.waitForService
         ) throw error;
         this.#tell(false);
-        if (this.#stoppedWithoutReaders(error) && this.#reported?.length) return "stopped";
+        if (stoppedWithoutReaders(this.#native, error) && this.#reported?.length) return "stopped";
         // the service is down: try again later, never busily
         if (!await this.#pause(down, deadline)) return "timeout";
       }
     }
-  }
-
-  /** Whether `error` is the service being stopped where that means "no readers" (Windows). */
-  #stoppedWithoutReaders(error: unknown): boolean {
-    return this.#native.abi.serviceStopsWithoutReaders && error instanceof PcscError &&
-      (error.code === SCARD_E_NO_SERVICE || error.code === SCARD_E_SERVICE_STOPPED);
   }
 
   /** Whether `error` means the context is dead; if so it is dropped for a new one. */

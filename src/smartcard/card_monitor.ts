@@ -4,8 +4,11 @@
  * @module
  */
 
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { feedOf } from "../pcsc/reader_feed.ts";
 import type { Card } from "./card.ts";
 import { Observers } from "./monitor.ts";
+import { Reader } from "./reader.ts";
 import { type CardChange, CardChanges } from "./reader_changes.ts";
 
 /** Told of cards coming and going (pyscard's `CardObserver`). */
@@ -46,11 +49,16 @@ export interface CardObserver {
  * ```
  */
 export class CardMonitor {
-  readonly #observers: Observers<CardObserver, CardChange> = new Observers({
-    track: () => new CardChanges(),
-    update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
-    service: (observer, available) => observer.serviceChanged?.(this, available),
-  });
+  readonly #observers: Observers<CardObserver, CardChange>;
+
+  /** Creates a `CardMonitor`; nothing is watched before the first observer. */
+  constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
+    this.#observers = new Observers({
+      track: () => new CardChanges(null, (name) => new Reader(name, pcsc)),
+      update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
+      service: (observer, available) => observer.serviceChanged?.(this, available),
+    }, feedOf(pcsc));
+  }
 
   /**
    * Adds an observer and calls its `update` with the cards present: at once when known, else

@@ -20,6 +20,7 @@ import {
   SCARD_UNPOWER_CARD,
   SCARD_W_REMOVED_CARD,
 } from "../pcsc/constants.ts";
+import { platformConstants } from "../pcsc/constants.ts";
 import { PcscError } from "../pcsc/context.ts";
 import type { Bytes } from "./bytes.ts";
 import { CardConnection } from "./card_connection.ts";
@@ -39,12 +40,18 @@ import type { Reader } from "./reader.ts";
  */
 export class PCSCCardConnection extends CardConnection {
   readonly #handle: CardHandle;
+  // the platform's SCARD_PROTOCOL_RAW, which pyscard's RAW_protocol stands for
+  readonly #raw: number;
 
-  /** Establishes the connection's context (SCardEstablishContext); connects nothing yet. */
+  /**
+   * Establishes the connection's context (SCardEstablishContext) through the reader's PC/SC;
+   * connects nothing yet.
+   */
   constructor(reader: Reader) {
     super(reader);
+    this.#raw = platformConstants(reader.pcsc).protocolRaw;
     try {
-      this.#handle = CardHandle.establish();
+      this.#handle = CardHandle.establish(reader.pcsc);
     } catch (error) {
       throw asSmartcardError(error, "Failed to establish context", CardConnectionException);
     }
@@ -82,7 +89,7 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
-    const mask = toPcscMask(protocol ?? this.getProtocol());
+    const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
     return this.#call(blocking ? "connectSync" : "connect", () =>
       andThen(
         this.#handle.connect(
@@ -92,7 +99,7 @@ export class PCSCCardConnection extends CardConnection {
           mask,
           disposition ?? SCARD_UNPOWER_CARD,
         ),
-        (active) => this.setActiveProtocol(fromPcscProtocol(active)),
+        (active) => this.setActiveProtocol(fromPcscProtocol(active, this.#raw)),
       ), (error) => connectFailure(error, "Unable to connect"));
   }
 
@@ -103,12 +110,12 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
-    const mask = toPcscMask(protocol ?? this.getProtocol());
+    const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
     const init = disposition ?? SCARD_RESET_CARD;
     return this.#call(blocking ? "reconnectSync" : "reconnect", () =>
       andThen(
         this.#handle.reconnect(blocking, mode ?? SCARD_SHARE_SHARED, mask, init),
-        (active) => this.setActiveProtocol(fromPcscProtocol(active)),
+        (active) => this.setActiveProtocol(fromPcscProtocol(active, this.#raw)),
       ), (error) => connectFailure(error, "Unable to reconnect"));
   }
 
@@ -160,7 +167,7 @@ export class PCSCCardConnection extends CardConnection {
     return this.#call(
       blocking ? "transmitSync" : "transmit",
       () =>
-        andThen(this.#handle.transmit(blocking, toPcscMask(p), command), (response) => {
+        andThen(this.#handle.transmit(blocking, toPcscMask(p, this.#raw), command), (response) => {
           if (response.length < 2) {
             throw new CardConnectionException("Card returned no valid response");
           }

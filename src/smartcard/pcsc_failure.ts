@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Context, PcscError } from "../pcsc/context.ts";
+import { Context, type NativePcsc, PcscError } from "../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
 
 /** The class of error a failed PC/SC call is reported as. */
@@ -30,10 +30,13 @@ export function asSmartcardError(
   return converted;
 }
 
-/** A context of the system's PC/SC service; a failure is thrown as `Kind`. */
-export function openContext(Kind: ExceptionClass = SmartcardException): Context {
+/** A context of the PC/SC service `native` reaches; a failure is thrown as `Kind`. */
+export function openContext(
+  native: NativePcsc,
+  Kind: ExceptionClass = SmartcardException,
+): Context {
   try {
-    return Context.establish();
+    return Context.establish(native);
   } catch (error) {
     throw asSmartcardError(error, "Failed to establish context", Kind);
   }

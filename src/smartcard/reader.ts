@@ -6,7 +6,7 @@
 
 import type { CardConnection } from "./card_connection.ts";
 import { InvalidReaderException, SmartcardException } from "./exceptions.ts";
-import type { Context } from "../pcsc/context.ts";
+import { type Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { asSmartcardError, openContext } from "./pcsc_failure.ts";
 import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 
@@ -24,17 +24,24 @@ import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 export class Reader {
   /** The PC/SC reader name. */
   readonly name: string;
+  /**
+   * The PC/SC implementation the reader is reached through, and its connections: the
+   * system's unless a test handed a scripted one.
+   * @ignore
+   */
+  readonly pcsc: NativePcsc;
 
   /**
    * Creates a `Reader`.
    * @param name the reader's PC/SC name
    */
-  constructor(name: string) {
+  constructor(name: string, /** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
     // a NUL would cut the name short in C and name another reader
     if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
       throw new InvalidReaderException(`Invalid reader name: ${JSON.stringify(name)}`);
     }
     this.name = name;
+    this.pcsc = pcsc;
   }
 
   /** A new, not yet connected {@link PCSCCardConnection} to the card in this reader. */
@@ -70,7 +77,7 @@ export class Reader {
     }
     const message = `Unable to ${verb} reader ${this.name} ${verb === "add" ? "to" : "from"} ` +
       `group ${group}`;
-    using context = openContext();
+    using context = openContext(this.pcsc);
     try {
       change(context);
     } catch (error) {

@@ -8,7 +8,7 @@
 import type { ReaderReport } from "../pcsc/reader_watch.ts";
 import { Card } from "./card.ts";
 import { diffPresence, type Presence, presenceOf } from "./card_presence.ts";
-import { Reader } from "./reader.ts";
+import type { Reader } from "./reader.ts";
 
 /** Cards that came and went. */
 export interface CardChange {
@@ -30,14 +30,17 @@ export interface ReaderChange {
  */
 export class CardChanges {
   readonly #filter: ReadonlySet<string> | null;
+  readonly #reader: (name: string) => Reader;
   #before: Map<string, Presence> | null = null;
 
   /**
    * Creates a `CardChanges`.
    * @param filter the reader names to watch, or null for every reader
+   * @param reader the Reader a card of that reader name is in
    */
-  constructor(filter: readonly string[] | null = null) {
+  constructor(filter: readonly string[] | null, reader: (name: string) => Reader) {
     this.#filter = filter === null ? null : new Set(filter);
+    this.#reader = reader;
   }
 
   /** What changed since the last picture; null when nothing did (never for the first). */
@@ -53,15 +56,24 @@ export class CardChanges {
     this.#before = now;
     if (!first && inserted.length === 0 && removed.length === 0) return null;
     return {
-      inserted: inserted.map((c) => new Card(c.reader, [...c.atr])),
-      removed: removed.map((c) => new Card(c.reader, [...c.atr])),
+      inserted: inserted.map((c) => new Card(this.#reader(c.reader), [...c.atr])),
+      removed: removed.map((c) => new Card(this.#reader(c.reader), [...c.atr])),
     };
   }
 }
 
 /** The readers plugged in and out between pictures; the first reports every reader. */
 export class ReaderChanges {
+  readonly #reader: (name: string) => Reader;
   #before: Set<string> | null = null;
+
+  /**
+   * Creates a `ReaderChanges`.
+   * @param reader the Reader of a reader name
+   */
+  constructor(reader: (name: string) => Reader) {
+    this.#reader = reader;
+  }
 
   /** What changed since the last picture; null when nothing did (never for the first). */
   next(readers: readonly ReaderReport[]): ReaderChange | null {
@@ -69,8 +81,8 @@ export class ReaderChanges {
     const before = this.#before ?? new Set<string>();
     const first = this.#before === null;
     this.#before = now;
-    const added = [...now].filter((name) => !before.has(name)).map((n) => new Reader(n));
-    const removed = [...before].filter((name) => !now.has(name)).map((n) => new Reader(n));
+    const added = [...now].filter((name) => !before.has(name)).map((n) => this.#reader(n));
+    const removed = [...before].filter((name) => !now.has(name)).map((n) => this.#reader(n));
     if (!first && added.length === 0 && removed.length === 0) return null;
     return { added, removed };
   }

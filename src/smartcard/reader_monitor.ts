@@ -4,8 +4,10 @@
  * @module
  */
 
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { feedOf } from "../pcsc/reader_feed.ts";
 import { Observers } from "./monitor.ts";
-import type { Reader } from "./reader.ts";
+import { Reader } from "./reader.ts";
 import { type ReaderChange, ReaderChanges } from "./reader_changes.ts";
 
 /** Told of readers coming and going (pyscard's `ReaderObserver`). */
@@ -38,11 +40,16 @@ export interface ReaderObserver {
  * ```
  */
 export class ReaderMonitor {
-  readonly #observers: Observers<ReaderObserver, ReaderChange> = new Observers({
-    track: () => new ReaderChanges(),
-    update: (observer, { added, removed }) => observer.update(this, [added, removed]),
-    service: (observer, available) => observer.serviceChanged?.(this, available),
-  });
+  readonly #observers: Observers<ReaderObserver, ReaderChange>;
+
+  /** Creates a `ReaderMonitor`; nothing is watched before the first observer. */
+  constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
+    this.#observers = new Observers({
+      track: () => new ReaderChanges((name) => new Reader(name, pcsc)),
+      update: (observer, { added, removed }) => observer.update(this, [added, removed]),
+      service: (observer, available) => observer.serviceChanged?.(this, available),
+    }, feedOf(pcsc));
+  }
 
   /**
    * Adds an observer and calls its `update` with the readers there: at once when known, else

@@ -4,12 +4,7 @@
  * @module
  */
 
-import {
-  SCARD_E_NO_SERVICE,
-  SCARD_E_SERVICE_STOPPED,
-  SERVICE_STOPS_WITHOUT_READERS,
-} from "../pcsc/constants.ts";
-import type { Context } from "../pcsc/context.ts";
+import { Context, type NativePcsc, stoppedWithoutReaders, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
 import { asSmartcardError, openContext } from "./pcsc_failure.ts";
 import { Reader } from "./reader.ts";
@@ -28,6 +23,11 @@ import { Reader } from "./reader.ts";
  * ```
  */
 export function readers(groups?: string | string[]): Reader[] {
+  return readersOf(SYSTEM_PCSC, groups);
+}
+
+/** {@link readers} of the PC/SC service `pcsc` reaches (tests hand a scripted one). */
+export function readersOf(pcsc: NativePcsc, groups?: string | string[]): Reader[] {
   const groupList = groups === undefined ? null : typeof groups === "string" ? [groups] : groups;
   if (groupList !== null) {
     const bad = (g: unknown) => typeof g !== "string" || !g || g.includes("\0");
@@ -37,17 +37,14 @@ export function readers(groups?: string | string[]): Reader[] {
   }
   let context: Context;
   try {
-    context = openContext();
+    context = Context.establish(pcsc);
   } catch (error) {
-    // Windows and macOS stop their service while no reader is attached
-    const stopped = error instanceof SmartcardException &&
-      (error.hresult === SCARD_E_NO_SERVICE || error.hresult === SCARD_E_SERVICE_STOPPED);
-    if (stopped && SERVICE_STOPS_WITHOUT_READERS) return [];
-    throw error;
+    if (stoppedWithoutReaders(pcsc, error)) return [];
+    throw asSmartcardError(error, "Failed to establish context", SmartcardException);
   }
   using _context = context;
   try {
-    return context.listReaders(groupList).map((name) => new Reader(name));
+    return context.listReaders(groupList).map((name) => new Reader(name, pcsc));
   } catch (error) {
     throw asSmartcardError(error, "Failed to list readers", SmartcardException);
   }
@@ -63,7 +60,12 @@ export function readers(groups?: string | string[]): Reader[] {
  * ```
  */
 export function readergroups(): string[] {
-  using context = openContext();
+  return readerGroupsOf(SYSTEM_PCSC);
+}
+
+/** {@link readergroups} of the PC/SC service `pcsc` reaches. */
+export function readerGroupsOf(pcsc: NativePcsc): string[] {
+  using context = openContext(pcsc);
   try {
     return context.listReaderGroups();
   } catch (error) {
