@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { feedOf } from "../../src/pcsc/reader_feed.ts";
+import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 import type { ReaderReport } from "../../src/pcsc/reader_watch.ts";
 import {
   type Card,
@@ -202,8 +203,7 @@ Deno.test("a card taken out and put back between two looks is a removal and an i
   const changes = new CardChanges(null, (name) => new Reader(name));
   const report = (events: number): ReaderReport => ({
     reader: A,
-    state: (events << 16) | 0x20,
-    atr: ATR1,
+    ...decodeReaderState((events << 16) | 0x20, ATR1),
   });
   assert.deepEqual(names(changes.next([report(1)])!.inserted), [`3B 02 14 50 / ${A}`]);
   const change = changes.next([report(3)])!;
