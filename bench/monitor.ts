@@ -20,7 +20,8 @@
 
 import { cpuUsage } from "node:process";
 import { CardMonitor, watchCards } from "../mod.ts";
-import { systemFeed } from "../src/pcsc/reader_feed.ts";
+import { feedOf } from "../src/pcsc/reader_feed.ts";
+import { SYSTEM_PCSC } from "../src/pcsc/context.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
 import { cardPresent } from "../src/testing/presence.ts";
@@ -141,7 +142,7 @@ async function main(dir: string): Promise<number> {
   monitor.deleteObserver(observer);
   await events.return!();
   await iterating;
-  await systemFeed().idle();
+  await feedOf(SYSTEM_PCSC).idle();
   const timer = await cpuMs(sleep);
   console.log(
     `CPU over ${IDLE_SECONDS} s with a monitor and an iterator idle: ${idle.toFixed(1)} ms ` +
@@ -163,7 +164,7 @@ async function main(dir: string): Promise<number> {
   const withTwenty = await pcscdThreads(dir);
   one.deleteObservers();
   await Promise.all(iterators.map((it) => it.return!()));
-  await systemFeed().idle();
+  await feedOf(SYSTEM_PCSC).idle();
   console.log(
     `pcscd threads: ${none} with no listener, ${withOne} with one observer, ` +
       `${withTwenty} with 11 observers and 10 iterators (one context, one wait, for all)`,

@@ -10,7 +10,6 @@ import { PcscError } from "../pcsc/context.ts";
 import { Reader } from "../smartcard/reader.ts";
 import { CardRequestException } from "../smartcard/exceptions.ts";
 import { asSmartcardError } from "../smartcard/pcsc_failure.ts";
-import { presenceOf } from "../smartcard/card_presence.ts";
 import { UsageError } from "./options.ts";
 
 /** A reader and what is in it. */
@@ -22,7 +21,6 @@ export interface ReaderLook {
   readonly atr: readonly number[];
 }
 
-const SCARD_STATE_PRESENT = 0x20;
 const LOOK_MS = 5000;
 
 /** Every reader's state now (one SCardGetStatusChange). */
@@ -41,13 +39,8 @@ export async function lookAtReaders(): Promise<ReaderLook[]> {
     throw new CardRequestException("The PC/SC service did not answer");
   }
   return outcome.readers.map((report, index) => {
-    const presence = presenceOf(report);
-    const state = presence.present
-      ? "card"
-      : (report.state & SCARD_STATE_PRESENT) !== 0
-      ? "mute"
-      : "empty";
-    return { index, name: report.reader, state, atr: presence.atr };
+    const state = !report.present ? "empty" : report.mute ? "mute" : "card";
+    return { index, name: report.reader, state, atr: state === "card" ? report.atr : [] };
   });
 }
 

@@ -19,7 +19,6 @@ import {
   disconnect,
   endTransaction,
   establishContext,
-  Exchange,
   getStatusChangeAsync,
   listReaderGroups,
   listReaders,
@@ -30,9 +29,40 @@ import {
   setAttrib,
   status,
   supportsReaderGroupChanges,
+  SystemExchange,
 } from "./pcsc.ts";
 import type { SyncOrAsync } from "./either.ts";
 import type { ReaderStateArray } from "./reader_state.ts";
+
+/**
+ * Buffers for SCardTransmit, SCardControl and SCardGetAttrib, allocated once per owner so that
+ * an APDU costs no allocation, and the calls over them. One call at a time may use a set: the
+ * owner serialises.
+ */
+export interface Exchange {
+  /** The response of the last call, valid until the next one. */
+  readonly receive: Uint8Array;
+  /** Scratch space a caller may fill with the command before calling. */
+  readonly send: Uint8Array;
+  /** SCardTransmit, blocking or on the blocking pool; gives the response length in `receive`. */
+  transmit(
+    blocking: boolean,
+    card: CardHandle,
+    protocol: number,
+    command: Uint8Array,
+    length: number,
+  ): SyncOrAsync<number>;
+  /** SCardControl, blocking or on the blocking pool; gives the answer's length in `receive`. */
+  control(
+    blocking: boolean,
+    card: CardHandle,
+    code: number,
+    command: Uint8Array,
+    length: number,
+  ): SyncOrAsync<number>;
+  /** SCardGetAttrib, blocking or on the blocking pool; gives the value's length in `receive`. */
+  getAttrib(blocking: boolean, card: CardHandle, attribute: number): SyncOrAsync<number>;
+}
 
 /**
  * Every PC/SC call the layers above make. A failed call throws a `PcscError`, except where a
@@ -133,5 +163,5 @@ export const SYSTEM_PCSC: NativePcsc = {
   endTransaction,
   status,
   setAttrib,
-  exchange: (sendCapacity) => new Exchange(sendCapacity),
+  exchange: (sendCapacity) => new SystemExchange(sendCapacity),
 };

@@ -17,6 +17,7 @@ import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "./either.ts";
+import type { Exchange } from "./native.ts";
 import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
@@ -390,11 +391,8 @@ export async function getStatusChangeAsync(
   return normaliseReturnCode(rv);
 }
 
-/**
- * Buffers for SCardTransmit, SCardControl and SCardGetAttrib, allocated once per owner so that
- * an APDU costs no allocation. One call at a time may use a set: the owner serialises.
- */
-export class Exchange {
+/** The system library's {@link Exchange}. */
+export class SystemExchange implements Exchange {
   /** The response of the last call, valid until the next one. */
   readonly receive: Uint8Array = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
   /** Scratch space a caller may fill with the command before calling. */
@@ -404,7 +402,7 @@ export class Exchange {
   readonly #length = new UintCell(abi.dword.size);
 
   /**
-   * Creates a `Exchange`.
+   * Creates a `SystemExchange`.
    * @param sendCapacity the largest command this set will carry
    */
   constructor(sendCapacity: number) {
@@ -502,17 +500,6 @@ function refusedAsTooLarge(rv: Native, capacity: number): boolean {
   return capacity > PCSC_LITE_ATTRIBUTE_CAPACITY &&
     normaliseReturnCode(rv) === SCARD_E_INSUFFICIENT_BUFFER;
 }
-
-/** SCARD_CTL_CODE(code) on this platform. */
-export function ctlCode(code: number): number {
-  return abi.ctlCode(code);
-}
-
-/** Whether SCARD_E_NO_SERVICE here means that no reader is attached (Windows, macOS). */
-export const SERVICE_STOPS_WITHOUT_READERS: boolean = abi.serviceStopsWithoutReaders;
-
-/** SCARD_PROTOCOL_RAW on this platform. */
-export const SCARD_PROTOCOL_RAW: number = abi.protocolRaw;
 
 /** A SCARD_READERSTATE array for `readers`, in this platform's layout. */
 export function readerStates(readers: readonly string[]): ReaderStateArray {

@@ -109,11 +109,3 @@ export class ReaderStateArray {
 function addressOf(bytes: Uint8Array): number | bigint {
   return Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes as Uint8Array<ArrayBuffer>));
 }
-
-/**
- * The event count in a dwEventState: its high 16 bits, which the service bumps at every card
- * insertion and removal in that reader.
- */
-export function eventCount(state: number): number {
-  return state >>> 16;
-}

@@ -7,13 +7,8 @@
 import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "../ffi/either.ts";
-import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import {
-  type CardHandle as NativeCard,
-  type CardStatus,
-  type Exchange,
-  PcscError,
-} from "../ffi/pcsc.ts";
+import { type Exchange, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
+import { type CardHandle as NativeCard, type CardStatus, PcscError } from "../ffi/pcsc.ts";
 import { Context } from "./context.ts";
 import {
   type ReaderTransactions,

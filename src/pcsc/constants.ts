@@ -70,16 +70,25 @@ export {
 export { describeReturnCode } from "../ffi/abi.ts";
 export { PcscLibraryError } from "../ffi/library.ts";
 
-/** The constants whose value is the platform's, for the platform `native` plays. */
+/**
+ * The constants whose value is the platform's, for the platform `native` plays: the layers
+ * above take them from the PC/SC they were handed, never from the machine they run on.
+ */
 export interface PlatformConstants {
-  /** SCARD_PROTOCOL_RAW */
+  /** SCARD_PROTOCOL_RAW (4 on pcsc-lite and macOS, 0x10000 on Windows) */
   readonly protocolRaw: number;
   /** SCARD_E_UNSUPPORTED_FEATURE (0x80100022 on Windows, 0x8010001F elsewhere) */
   readonly unsupportedFeature: number;
+  /** SCARD_CTL_CODE(code) */
+  readonly ctlCode: (code: number) => number;
 }
 
 /** {@link PlatformConstants} of `native`: the system's, or those a scripted PC/SC plays. */
 export function platformConstants(native: NativePcsc): PlatformConstants {
-  return { protocolRaw: native.abi.protocolRaw, unsupportedFeature: native.abi.unsupportedFeature };
+  const abi = native.abi;
+  return {
+    protocolRaw: abi.protocolRaw,
+    unsupportedFeature: abi.unsupportedFeature,
+    ctlCode: (code) => abi.ctlCode(code),
+  };
 }
-export { ctlCode, SCARD_PROTOCOL_RAW, SERVICE_STOPS_WITHOUT_READERS } from "../ffi/pcsc.ts";

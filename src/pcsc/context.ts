@@ -5,6 +5,7 @@
  */
 
 import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
+import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
 
@@ -160,4 +161,13 @@ function free(held: Held): void {
   } catch (error) {
     if (!(error instanceof PcscError)) throw error;
   }
+}
+
+/**
+ * Whether `error` is the service stopped where it stops with its last reader (Windows,
+ * macOS): there, no service means no reader, an empty list rather than a failure.
+ */
+export function stoppedWithoutReaders(native: NativePcsc, error: unknown): boolean {
+  return native.abi.serviceStopsWithoutReaders && error instanceof PcscError &&
+    (error.code === SCARD_E_NO_SERVICE || error.code === SCARD_E_SERVICE_STOPPED);
 }

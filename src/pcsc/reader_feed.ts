@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
+import type { NativePcsc } from "../ffi/native.ts";
 import { type ReaderReport, ReaderWatch } from "./reader_watch.ts";
 
 /** What a feed tells its listeners. */
@@ -33,8 +33,8 @@ export class ReaderFeed {
   #watch: ReaderWatch | null = null;
   #running: Promise<void> | null = null;
 
-  /** A feed over `native`, idle until its first listener. */
-  constructor(native: NativePcsc = SYSTEM_PCSC) {
+  /** A feed over `native`, idle until its first listener; {@link feedOf} gives the shared one. */
+  constructor(native: NativePcsc) {
     this.#native = native;
   }
 
@@ -122,18 +122,12 @@ async function pause(ms: number, stop: () => boolean): Promise<void> {
   }
 }
 
-let system: ReaderFeed | null = null;
-let standIn: ReaderFeed | null = null;
+// one feed per PC/SC implementation: the system's, or a scripted one a test hands over
+const feeds = new WeakMap<NativePcsc, ReaderFeed>();
 
-/** The feed of the system's PC/SC service that every monitor of this process shares. */
-export function systemFeed(): ReaderFeed {
-  return standIn ?? (system ??= new ReaderFeed());
-}
-
-/**
- * Has monitors and iterators made from now on use `feed` instead (null: the system's again):
- * how unit tests put a scripted PC/SC under them.
- */
-export function useFeed(feed: ReaderFeed | null): void {
-  standIn = feed;
+/** The feed of `native` that every monitor and iterator on it shares. */
+export function feedOf(native: NativePcsc): ReaderFeed {
+  let feed = feeds.get(native);
+  if (feed === undefined) feeds.set(native, feed = new ReaderFeed(native));
+  return feed;
 }

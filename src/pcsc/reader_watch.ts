@@ -24,16 +24,12 @@ import {
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
-import { Context } from "./context.ts";
+import { Context, stoppedWithoutReaders } from "./context.ts";
+import { decodeReaderState, type ReaderState } from "./reader_state.ts";
 
-export { SCARD_STATE_MUTE, SCARD_STATE_PRESENT } from "../ffi/constants.ts";
-export { eventCount } from "../ffi/reader_state.ts";
-
-/** What one reader reported: its event state (with the event count in the high 16 bits) and ATR. */
-export interface ReaderReport {
+/** What one reader reported: its name and decoded state. */
+export interface ReaderReport extends ReaderState {
   readonly reader: string;
-  readonly state: number;
-  readonly atr: readonly number[];
   /** the first report from a restarted PC/SC service, whose event counts began again */
   readonly restarted?: boolean;
 }
@@ -262,14 +258,11 @@ export class ReaderWatch implements Disposable {
         }
         const restarted = this.#fresh;
         this.#fresh = false;
-        const reports = names.map((reader, i) => ({
-          reader,
-          state: states.eventState(i),
-          atr: states.atr(i),
-          restarted,
-        }));
-        for (const r of reports) this.#known.set(r.reader, r.state);
-        return reports;
+        return names.map((reader, i) => {
+          const state = states.eventState(i);
+          this.#known.set(reader, state);
+          return { reader, ...decodeReaderState(state, states.atr(i)), restarted };
+        });
       }
       if (rv === SCARD_E_TIMEOUT) {
         if (!wait) return names.map((reader) => this.#lastReport(reader));
@@ -304,7 +297,7 @@ export class ReaderWatch implements Disposable {
   }
 
   #lastReport(reader: string): ReaderReport {
-    return { reader, state: this.#known.get(reader) ?? 0, atr: [] };
+    return { reader, ...decodeReaderState(this.#known.get(reader) ?? 0, []) };
   }
 
   /**
@@ -335,17 +328,11 @@ export class ReaderWatch implements Disposable {
           !this.#options.waitForService
         ) throw error;
         this.#tell(false);
-        if (this.#stoppedWithoutReaders(error) && this.#reported?.length) return "stopped";
+        if (stoppedWithoutReaders(this.#native, error) && this.#reported?.length) return "stopped";
         // the service is down: try again later, never busily
         if (!await this.#pause(down, deadline)) return "timeout";
       }
     }
-  }
-
-  /** Whether `error` is the service being stopped where that means "no readers" (Windows). */
-  #stoppedWithoutReaders(error: unknown): boolean {
-    return this.#native.abi.serviceStopsWithoutReaders && error instanceof PcscError &&
-      (error.code === SCARD_E_NO_SERVICE || error.code === SCARD_E_SERVICE_STOPPED);
   }
 
   /** Whether `error` means the context is dead; if so it is dropped for a new one. */

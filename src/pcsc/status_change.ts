@@ -8,6 +8,7 @@
 
 import { cancelOnAbort } from "./cancel_on_abort.ts";
 import type { Context } from "./context.ts";
+import { decodeReaderState, type ReaderState } from "./reader_state.ts";
 
 /** One reader as handed in: its name and the state the caller believes it is in. */
 export interface StatusChangeIn {
@@ -17,12 +18,8 @@ export interface StatusChangeIn {
 }
 
 /** One reader as the service handed it back. */
-export interface StatusChangeOut {
+export interface StatusChangeOut extends ReaderState {
   readonly reader: string;
-  /** dwEventState: SCARD_STATE_* bits, the event count in the high 16 bits */
-  readonly eventState: number;
-  /** the card's ATR; empty when there is none */
-  readonly atr: number[];
 }
 
 /** What one wait gave: the raw return code, and the readers' states when it is success. */
@@ -58,8 +55,7 @@ export async function statusChange(
     code,
     readers: readers.map((r, i) => ({
       reader: r.reader,
-      eventState: states.eventState(i),
-      atr: states.atr(i),
+      ...decodeReaderState(states.eventState(i), states.atr(i)),
     })),
   };
 }

@@ -5,6 +5,8 @@
  */
 
 import type { Card } from "./card.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { feedOf } from "../pcsc/reader_feed.ts";
 import { Observers, report } from "./monitor.ts";
 import { Observable, Observer } from "./observer.ts";
 import { type CardChange, CardChanges } from "./reader_changes.ts";
@@ -56,11 +58,17 @@ export class CardObserver extends Observer<CardUpdate> {
  * ```
  */
 export class CardMonitor extends Observable<CardUpdate, CardObserver> implements Disposable {
-  readonly #observers: Observers<CardObserver, CardChange> = new Observers({
-    track: () => new CardChanges(),
-    update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
-    service: (observer, available) => observer.serviceChanged?.(this, available),
-  });
+  readonly #observers: Observers<CardObserver, CardChange>;
+
+  /** Creates a `CardMonitor`; nothing is watched before the first observer. */
+  constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
+    super();
+    this.#observers = new Observers({
+      track: () => new CardChanges(null, pcsc),
+      update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
+      service: (observer, available) => observer.serviceChanged?.(this, available),
+    }, feedOf(pcsc));
+  }
 
   /**
    * Adds an observer and calls its `update` with the cards present: at once when known, else

@@ -5,12 +5,7 @@
  * @module
  */
 
-import {
-  eventCount,
-  type ReaderReport,
-  SCARD_STATE_MUTE,
-  SCARD_STATE_PRESENT,
-} from "../pcsc/reader_watch.ts";
+import type { ReaderReport } from "../pcsc/reader_watch.ts";
 
 export type { ReaderReport };
 
@@ -29,14 +24,13 @@ export interface CardChange {
   readonly atr: readonly number[];
 }
 
-/** Presence from a reader's event state. */
+/** Presence from a reader's state: a mute card is no card to a request. */
 export function presenceOf(report: ReaderReport): Presence {
-  const present = (report.state & SCARD_STATE_PRESENT) !== 0 &&
-    (report.state & SCARD_STATE_MUTE) === 0;
+  const present = report.present && !report.mute;
   return {
     present,
     atr: present ? report.atr : [],
-    events: report.restarted ? null : eventCount(report.state),
+    events: report.restarted ? null : report.eventCount,
   };
 }
 

@@ -5,18 +5,20 @@
  */
 
 import { SCARD_E_TIMEOUT } from "../pcsc/constants.ts";
-import { PcscError } from "../pcsc/context.ts";
+import { type NativePcsc, PcscError, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../pcsc/reader_watch.ts";
 import type { Card } from "./card.ts";
-import { arrived, diffPresence, type Presence, presenceOf } from "./card_presence.ts";
+import { arrived, type Presence, presenceOf } from "./card_presence.ts";
 import { type CardServiceClass, PassThruCardService } from "./card_service.ts";
 import { AnyCardType, CardType } from "./card_type.ts";
 import { CardRequestException, CardRequestTimeoutException } from "./exceptions.ts";
-import { cardIn, readerNamed } from "./identity.ts";
+import { readerNamed } from "./identity.ts";
+import { checkOptions, readerFilter } from "./option_checks.ts";
 import { asSmartcardError } from "./pcsc_failure.ts";
-import { Reader } from "./reader.ts";
+import type { Reader } from "./reader.ts";
+import { CardChanges } from "./reader_changes.ts";
 import type { CardService } from "./card_service.ts";
-import { readers as systemReaders } from "./system.ts";
+import { readersOf } from "./system.ts";
 import { toHexString } from "./util.ts";
 
 /** The options of a {@link CardRequest}; every one may be left out. */
@@ -33,6 +35,11 @@ export interface CardRequestOptions {
   timeout?: number | null;
   /** Aborting it ends a pending wait, which rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /**
+   * The PC/SC implementation: the system's unless a test hands a scripted one.
+   * @ignore
+   */
+  pcsc?: NativePcsc;
 }
 
 /**
@@ -60,19 +67,20 @@ export class CardRequest implements Disposable {
   readonly #timeout: number | null;
   readonly #signal: AbortSignal | undefined;
   readonly #readerObjects = new Map<string, Reader>();
-
-  readonly #watch = new ReaderWatch();
-  // what waitforcardevent reported last; null before its first call
-  #baseline: Map<string, Presence> | null = null;
+  readonly #pcsc: NativePcsc;
+  readonly #watch: ReaderWatch;
+  // what waitforcardevent reported last
+  readonly #events: CardChanges;
   #released = false;
 
   /** Checks the options; contacts nothing until the first wait. */
   constructor(options: CardRequestOptions = {}) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("options must be an object");
-    }
+    checkOptions(options);
+    this.#pcsc = options.pcsc ?? SYSTEM_PCSC;
+    this.#watch = new ReaderWatch(this.#pcsc);
+    this.#events = new CardChanges(null, this.#pcsc);
     this.#newcardonly = Boolean(options.newcardonly);
-    this.#filter = checkReaders(options.readers, this.#readerObjects);
+    this.#filter = readerFilter(options.readers, (r) => this.#readerObjects.set(r.name, r));
     this.#cardType = options.cardType ?? new AnyCardType();
     if (
       !(this.#cardType instanceof CardType) &&
@@ -87,15 +95,12 @@ export class CardRequest implements Disposable {
       throw new TypeError("cardServiceClass must be a CardService class (with a static supports)");
     }
     this.#timeout = checkTimeout(options.timeout === undefined ? 1 : options.timeout);
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError("signal must be an AbortSignal");
-    }
     this.#signal = options.signal;
   }
 
   /** The readers watched: those given, or every reader the service knows now. */
   getReaders(): Reader[] {
-    if (this.#filter === null) return systemReaders();
+    if (this.#filter === null) return readersOf(this.#pcsc);
     return this.#filter.map((name) => this.#reader(name));
   }
 
@@ -135,20 +140,12 @@ export class CardRequest implements Disposable {
    */
   waitforcardevent(): Promise<[inserted: Card[], removed: Card[]]> {
     return this.#run(async (deadline) => {
-      let reports = await this.#look(false, deadline);
-      for (;;) {
-        const now = new Map(reports.map((r) => [r.reader, presenceOf(r)]));
-        const { inserted, removed } = diffPresence(this.#baseline ?? new Map(), now);
-        if (this.#baseline === null || inserted.length || removed.length) {
-          this.#baseline = now;
-          return [
-            inserted.map((c) => cardIn(c.reader, c.atr)),
-            removed.map((c) => cardIn(c.reader, c.atr)),
-          ];
-        }
+      let change = this.#events.next(await this.#look(false, deadline));
+      while (change === null) {
         if (deadline <= performance.now()) throw new CardRequestTimeoutException(SCARD_E_TIMEOUT);
-        reports = await this.#look(true, deadline);
+        change = this.#events.next(await this.#look(true, deadline));
       }
+      return [change.inserted, change.removed];
     });
   }
 
@@ -208,7 +205,7 @@ export class CardRequest implements Disposable {
 
   #reader(name: string): Reader {
     let reader = this.#readerObjects.get(name);
-    if (!reader) this.#readerObjects.set(name, reader = readerNamed(name));
+    if (!reader) this.#readerObjects.set(name, reader = readerNamed(name, this.#pcsc));
     return reader;
   }
 
@@ -240,20 +237,4 @@ function checkTimeout(timeout: unknown): number | null {
     );
   }
   return timeout;
-}
-
-function checkReaders(
-  readers: (Reader | string)[] | null | undefined,
-  objects: Map<string, Reader>,
-): string[] | null {
-  if (readers === undefined || readers === null) return null;
-  if (!Array.isArray(readers)) throw new TypeError("readers must be an array of Reader or names");
-  return readers.map((r, i) => {
-    if (r instanceof Reader) {
-      objects.set(r.name, r);
-      return r.name;
-    }
-    if (typeof r === "string" && r.length > 0 && !r.includes("\0")) return r;
-    throw new TypeError(`readers[${i}] must be a Reader or a reader name`);
-  });
 }

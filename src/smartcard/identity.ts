@@ -11,6 +11,7 @@
  * @module
  */
 
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { Card } from "./card.ts";
 import { Reader } from "./reader.ts";
 
@@ -31,19 +32,33 @@ class Interned<T extends object> {
   }
 }
 
-const READERS = new Interned<Reader>();
-const CARDS = new Interned<Card>();
+// one set per PC/SC implementation: a scripted one in a test has readers of its own
+const READERS = new WeakMap<NativePcsc, Interned<Reader>>();
+const CARDS = new WeakMap<NativePcsc, Interned<Card>>();
 
-/** The one `Reader` object for `name`. */
-export function readerNamed(name: string): Reader {
-  return READERS.get(name, () => new Reader(name));
+function interned<T extends object>(
+  sets: WeakMap<NativePcsc, Interned<T>>,
+  pcsc: NativePcsc,
+): Interned<T> {
+  let set = sets.get(pcsc);
+  if (set === undefined) sets.set(pcsc, set = new Interned());
+  return set;
+}
+
+/** The one `Reader` object for `name` on `pcsc`. */
+export function readerNamed(name: string, pcsc: NativePcsc = SYSTEM_PCSC): Reader {
+  return interned(READERS, pcsc).get(name, () => new Reader(name, pcsc));
 }
 
 /** The one `Card` object for `atr` in the reader named `reader`; its ATR is frozen. */
-export function cardIn(reader: string, atr: readonly number[]): Card {
+export function cardIn(
+  reader: string,
+  atr: readonly number[],
+  pcsc: NativePcsc = SYSTEM_PCSC,
+): Card {
   const key = `${reader}\0${atr.join(",")}`;
-  return CARDS.get(key, () => {
-    const card = new Card(readerNamed(reader), [...atr]);
+  return interned(CARDS, pcsc).get(key, () => {
+    const card = new Card(readerNamed(reader, pcsc), [...atr]);
     Object.freeze(card.atr);
     return card;
   });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ReaderFeed, systemFeed } from "../pcsc/reader_feed.ts";
+import type { ReaderFeed } from "../pcsc/reader_feed.ts";
 import type { ReaderReport } from "../pcsc/reader_watch.ts";
 
 /** One observer's own bookkeeping: what it was told, as pictures come. */
@@ -30,15 +30,17 @@ export interface Wording<O, C> {
  */
 export class Observers<O extends { update: unknown }, C> {
   readonly #stops = new Map<O, () => unknown>();
-  readonly #feed: ReaderFeed = systemFeed();
+  readonly #feed: ReaderFeed;
   readonly #wording: Wording<O, C>;
 
   /**
    * Creates an `Observers`.
    * @param wording how the monitor tells its observers
+   * @param feed the shared wait of the monitor's PC/SC
    */
-  constructor(wording: Wording<O, C>) {
+  constructor(wording: Wording<O, C>, feed: ReaderFeed) {
     this.#wording = wording;
+    this.#feed = feed;
   }
 
   /**

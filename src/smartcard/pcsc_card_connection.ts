@@ -20,6 +20,7 @@ import {
   SCARD_UNPOWER_CARD,
   SCARD_W_REMOVED_CARD,
 } from "../pcsc/constants.ts";
+import { platformConstants } from "../pcsc/constants.ts";
 import { PcscError } from "../pcsc/context.ts";
 import type { Bytes } from "./bytes.ts";
 import { CardConnection } from "./card_connection.ts";
@@ -39,13 +40,16 @@ import type { Reader } from "./reader.ts";
  */
 export class PCSCCardConnection extends CardConnection {
   readonly #handle: CardHandle;
+  // the platform's SCARD_PROTOCOL_RAW, which pyscard's RAW_protocol stands for
+  readonly #raw: number;
   #negotiated: number | null = null;
 
   /** Establishes the connection's context (SCardEstablishContext); connects nothing yet. */
   constructor(reader: Reader) {
     super(reader);
+    this.#raw = platformConstants(reader.pcsc).protocolRaw;
     try {
-      this.#handle = CardHandle.establish();
+      this.#handle = CardHandle.establish(reader.pcsc);
     } catch (error) {
       throw asSmartcardError(error, "Failed to establish context", CardConnectionException);
     }
@@ -86,7 +90,7 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
-    const mask = toPcscMask(protocol ?? this.getProtocol());
+    const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
     return this.#call(blocking ? "connectSync" : "connect", () =>
       andThen(
         this.#handle.connect(
@@ -107,7 +111,7 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
-    const mask = toPcscMask(protocol ?? this.getProtocol());
+    const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
     const init = disposition ?? SCARD_RESET_CARD;
     return this.#call(blocking ? "reconnectSync" : "reconnect", () =>
       andThen(
@@ -125,7 +129,7 @@ export class PCSCCardConnection extends CardConnection {
     const active = this.#handle.protocol;
     if (active === null || (!settled && active === this.#negotiated)) return;
     this.#negotiated = active;
-    this.setActiveProtocol(fromPcscProtocol(active));
+    this.setActiveProtocol(fromPcscProtocol(active, this.#raw));
   }
 
   /**
@@ -178,7 +182,7 @@ export class PCSCCardConnection extends CardConnection {
             "CardConnection.T1_protocol, or CardConnection.RAW_protocol",
         );
       }
-      return toPcscMask(p);
+      return toPcscMask(p, this.#raw);
     };
     return this.#call(
       blocking ? "transmitSync" : "transmit",

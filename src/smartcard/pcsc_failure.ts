@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Context, PcscError } from "../pcsc/context.ts";
+import { Context, type NativePcsc, PcscError } from "../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
 import { EstablishContextException } from "./pcsc_exceptions.ts";
 
@@ -42,10 +42,13 @@ export function asPcscException(
   return converted;
 }
 
-/** A context of the system's PC/SC service; a failure is thrown as `Kind`. */
-export function openContext(Kind: ExceptionClass = SmartcardException): Context {
+/** A context of the PC/SC service `native` reaches; a failure is thrown as `Kind`. */
+export function openContext(
+  native: NativePcsc,
+  Kind: ExceptionClass = SmartcardException,
+): Context {
   try {
-    return Context.establish();
+    return Context.establish(native);
   } catch (error) {
     throw asSmartcardError(error, "Failed to establish context", Kind);
   }
@@ -55,10 +58,15 @@ export function openContext(Kind: ExceptionClass = SmartcardException): Context 
  * A context for one query, as pyscard's `readers()` and reader-group calls open one; a
  * failure is its {@link EstablishContextException}.
  */
-export function openQueryContext(): Context {
+export function openQueryContext(native: NativePcsc): Context {
   try {
-    return Context.establish();
+    return Context.establish(native);
   } catch (error) {
-    throw asPcscException(error, (code, options) => new EstablishContextException(code, options));
+    throw establishFailure(error);
   }
+}
+
+/** A failed SCardEstablishContext as pyscard reports it: an {@link EstablishContextException}. */
+export function establishFailure(error: unknown): unknown {
+  return asPcscException(error, (code, options) => new EstablishContextException(code, options));
 }

@@ -6,12 +6,13 @@
  * @module
  */
 
-import { ctlCode, MAX_APDU_SIZE } from "../pcsc/constants.ts";
+import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { checkBytes, checkInteger } from "./bytes.ts";
+import { SCARD_CTL_CODE } from "./scard_constants.ts";
 
 /** CM_IOCTL_GET_FEATURE_REQUEST: SCARD_CTL_CODE(3400), this platform's encoding of it. */
-export const CM_IOCTL_GET_FEATURE_REQUEST: number = ctlCode(3400);
+export const CM_IOCTL_GET_FEATURE_REQUEST: number = SCARD_CTL_CODE(3400);
 
 /** The feature tags of PC/SC v2 Part 10, by name. */
 export const FEATURES: Readonly<Record<string, number>> = Object.freeze({

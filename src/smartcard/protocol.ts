@@ -4,12 +4,7 @@
  * @module
  */
 
-import {
-  SCARD_PROTOCOL_RAW,
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
-  SCARD_PROTOCOL_T15,
-} from "../pcsc/constants.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_PROTOCOL_T15 } from "../pcsc/constants.ts";
 import { checkInteger } from "./bytes.ts";
 
 /** T=0 (SCARD_PROTOCOL_T0). */
@@ -43,14 +38,17 @@ export function protocolName(protocol: number): string {
   return protocol === T0 ? "T0" : protocol === T1 ? "T1" : protocol === RAW ? "RAW" : "T15";
 }
 
-/** A pyscard protocol mask as the platform's SCARD_PROTOCOL_* mask. */
-export function toPcscMask(protocol: number): number {
+/**
+ * A pyscard protocol mask as the platform's SCARD_PROTOCOL_* mask; `raw` is the platform's
+ * SCARD_PROTOCOL_RAW.
+ */
+export function toPcscMask(protocol: number, raw: number): number {
   return (protocol & T0 ? SCARD_PROTOCOL_T0 : 0) | (protocol & T1 ? SCARD_PROTOCOL_T1 : 0) |
-    (protocol & T15 ? SCARD_PROTOCOL_T15 : 0) | (protocol & RAW ? SCARD_PROTOCOL_RAW : 0);
+    (protocol & T15 ? SCARD_PROTOCOL_T15 : 0) | (protocol & RAW ? raw : 0);
 }
 
 /** The platform's active protocol as pyscard's value (0 when none was negotiated). */
-export function fromPcscProtocol(active: number): number {
+export function fromPcscProtocol(active: number, raw: number): number {
   return (active & SCARD_PROTOCOL_T0 ? T0 : 0) | (active & SCARD_PROTOCOL_T1 ? T1 : 0) |
-    (active & SCARD_PROTOCOL_T15 ? T15 : 0) | (active & SCARD_PROTOCOL_RAW ? RAW : 0);
+    (active & SCARD_PROTOCOL_T15 ? T15 : 0) | (active & raw ? RAW : 0);
 }

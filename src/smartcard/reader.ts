@@ -6,7 +6,7 @@
 
 import type { CardConnection } from "./card_connection.ts";
 import { InvalidReaderException, type SmartcardException } from "./exceptions.ts";
-import type { Context } from "../pcsc/context.ts";
+import { type Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { asPcscException, openQueryContext } from "./pcsc_failure.ts";
 import {
   AddReaderToGroupException,
@@ -29,17 +29,24 @@ import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 export class Reader {
   /** The PC/SC reader name. */
   readonly name: string;
+  /**
+   * The PC/SC implementation the reader is reached through, and its connections: the
+   * system's unless a test handed a scripted one.
+   * @ignore
+   */
+  readonly pcsc: NativePcsc;
 
   /**
    * Creates a `Reader`.
    * @param name the reader's PC/SC name
    */
-  constructor(name: string) {
+  constructor(name: string, /** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
     // a NUL would cut the name short in C and name another reader
     if (typeof name !== "string" || name.length === 0 || name.includes("\0")) {
       throw new InvalidReaderException(JSON.stringify(name) ?? String(name));
     }
     this.name = name;
+    this.pcsc = pcsc;
   }
 
   /** A new, not yet connected {@link PCSCCardConnection} to the card in this reader. */
@@ -92,7 +99,7 @@ export class Reader {
     if (typeof group !== "string" || group.length === 0 || group.includes("\0")) {
       throw new TypeError("group must be a non-empty string without NUL");
     }
-    using context = openQueryContext();
+    using context = openQueryContext(this.pcsc);
     try {
       change(context);
     } catch (error) {

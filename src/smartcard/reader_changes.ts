@@ -5,6 +5,7 @@
  * @module
  */
 
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
 import type { ReaderReport } from "../pcsc/reader_watch.ts";
 import type { Card } from "./card.ts";
 import { diffPresence, type Presence, presenceOf } from "./card_presence.ts";
@@ -31,14 +32,17 @@ export interface ReaderChange {
  */
 export class CardChanges {
   readonly #filter: ReadonlySet<string> | null;
+  readonly #pcsc: NativePcsc;
   #before: Map<string, Presence> | null = null;
 
   /**
    * Creates a `CardChanges`.
    * @param filter the reader names to watch, or null for every reader
+   * @param pcsc the PC/SC implementation whose readers and cards these are
    */
-  constructor(filter: readonly string[] | null = null) {
+  constructor(filter: readonly string[] | null = null, pcsc: NativePcsc = SYSTEM_PCSC) {
     this.#filter = filter === null ? null : new Set(filter);
+    this.#pcsc = pcsc;
   }
 
   /** What changed since the last picture; null when nothing did (never for the first). */
@@ -54,15 +58,24 @@ export class CardChanges {
     this.#before = now;
     if (!first && inserted.length === 0 && removed.length === 0) return null;
     return {
-      inserted: inserted.map((c) => cardIn(c.reader, c.atr)),
-      removed: removed.map((c) => cardIn(c.reader, c.atr)),
+      inserted: inserted.map((c) => cardIn(c.reader, c.atr, this.#pcsc)),
+      removed: removed.map((c) => cardIn(c.reader, c.atr, this.#pcsc)),
     };
   }
 }
 
 /** The readers plugged in and out between pictures; the first reports every reader. */
 export class ReaderChanges {
+  readonly #pcsc: NativePcsc;
   #before: Set<string> | null = null;
+
+  /**
+   * Creates a `ReaderChanges`.
+   * @param pcsc the PC/SC implementation whose readers these are
+   */
+  constructor(pcsc: NativePcsc = SYSTEM_PCSC) {
+    this.#pcsc = pcsc;
+  }
 
   /** What changed since the last picture; null when nothing did (never for the first). */
   next(readers: readonly ReaderReport[]): ReaderChange | null {
@@ -70,8 +83,9 @@ export class ReaderChanges {
     const before = this.#before ?? new Set<string>();
     const first = this.#before === null;
     this.#before = now;
-    const added = [...now].filter((name) => !before.has(name)).map(readerNamed);
-    const removed = [...before].filter((name) => !now.has(name)).map(readerNamed);
+    const reader = (name: string) => readerNamed(name, this.#pcsc);
+    const added = [...now].filter((name) => !before.has(name)).map(reader);
+    const removed = [...before].filter((name) => !now.has(name)).map(reader);
     if (!first && added.length === 0 && removed.length === 0) return null;
     return { added, removed };
   }

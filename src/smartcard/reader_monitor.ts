@@ -4,6 +4,8 @@
  * @module
  */
 
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { feedOf } from "../pcsc/reader_feed.ts";
 import { Observers, report } from "./monitor.ts";
 import { Observable, Observer } from "./observer.ts";
 import type { Reader } from "./reader.ts";
@@ -48,11 +50,17 @@ export class ReaderObserver extends Observer<ReaderUpdate> {
  * ```
  */
 export class ReaderMonitor extends Observable<ReaderUpdate, ReaderObserver> implements Disposable {
-  readonly #observers: Observers<ReaderObserver, ReaderChange> = new Observers({
-    track: () => new ReaderChanges(),
-    update: (observer, { added, removed }) => observer.update(this, [added, removed]),
-    service: (observer, available) => observer.serviceChanged?.(this, available),
-  });
+  readonly #observers: Observers<ReaderObserver, ReaderChange>;
+
+  /** Creates a `ReaderMonitor`; nothing is watched before the first observer. */
+  constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
+    super();
+    this.#observers = new Observers({
+      track: () => new ReaderChanges(pcsc),
+      update: (observer, { added, removed }) => observer.update(this, [added, removed]),
+      service: (observer, available) => observer.serviceChanged?.(this, available),
+    }, feedOf(pcsc));
+  }
 
   /**
    * Adds an observer and calls its `update` with the readers there: at once when known, else

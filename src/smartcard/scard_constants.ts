@@ -5,7 +5,8 @@
  * @module
  */
 
-import { ctlCode, SCARD_PROTOCOL_RAW as RAW } from "../pcsc/constants.ts";
+import { platformConstants } from "../pcsc/constants.ts";
+import { SYSTEM_PCSC } from "../pcsc/context.ts";
 import { checkInteger } from "./bytes.ts";
 
 export {
@@ -26,8 +27,11 @@ export {
   SCARD_UNPOWER_CARD,
 } from "../pcsc/constants.ts";
 
+// pyscard's `smartcard.scard` names the values of the machine the script runs on
+const SYSTEM = platformConstants(SYSTEM_PCSC);
+
 /** SCARD_PROTOCOL_RAW on this platform (4 on pcsc-lite and macOS, 0x10000 on Windows). */
-export const SCARD_PROTOCOL_RAW: number = RAW;
+export const SCARD_PROTOCOL_RAW: number = SYSTEM.protocolRaw;
 
 /**
  * SCARD_CTL_CODE(code): the control code of a reader function, as this platform spells it.
@@ -39,5 +43,5 @@ export const SCARD_PROTOCOL_RAW: number = RAW;
  * ```
  */
 export function SCARD_CTL_CODE(code: number): number {
-  return ctlCode(checkInteger(code, "code", 0, 0xFFFF));
+  return SYSTEM.ctlCode(checkInteger(code, "code", 0, 0xFFFF));
 }

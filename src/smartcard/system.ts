@@ -4,18 +4,10 @@
  * @module
  */
 
-import {
-  SCARD_E_NO_SERVICE,
-  SCARD_E_SERVICE_STOPPED,
-  SERVICE_STOPS_WITHOUT_READERS,
-} from "../pcsc/constants.ts";
-import type { Context } from "../pcsc/context.ts";
-import {
-  CardServiceNotFoundException,
-  CardServiceStoppedException,
-  SmartcardException,
-} from "./exceptions.ts";
-import { asPcscException, openQueryContext } from "./pcsc_failure.ts";
+import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../pcsc/constants.ts";
+import { Context, type NativePcsc, stoppedWithoutReaders, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { CardServiceNotFoundException, CardServiceStoppedException } from "./exceptions.ts";
+import { asPcscException, establishFailure, openQueryContext } from "./pcsc_failure.ts";
 import { ListReadersException } from "./pcsc_exceptions.ts";
 import { readerNamed } from "./identity.ts";
 import type { Reader } from "./reader.ts";
@@ -37,6 +29,11 @@ import type { Reader } from "./reader.ts";
  * ```
  */
 export function readers(groups?: string | string[]): Reader[] {
+  return readersOf(SYSTEM_PCSC, groups);
+}
+
+/** {@link readers} of the PC/SC service `pcsc` reaches (tests hand a scripted one). */
+export function readersOf(pcsc: NativePcsc, groups?: string | string[]): Reader[] {
   const groupList = groups === undefined ? null : typeof groups === "string" ? [groups] : groups;
   if (groupList !== null) {
     const bad = (g: unknown) => typeof g !== "string" || !g || g.includes("\0");
@@ -46,17 +43,15 @@ export function readers(groups?: string | string[]): Reader[] {
   }
   let context: Context;
   try {
-    context = openQueryContext();
+    context = Context.establish(pcsc);
   } catch (error) {
     // Windows and macOS stop their service while no reader is attached
-    const stopped = error instanceof SmartcardException &&
-      (error.hresult === SCARD_E_NO_SERVICE || error.hresult === SCARD_E_SERVICE_STOPPED);
-    if (stopped && SERVICE_STOPS_WITHOUT_READERS) return [];
-    throw error;
+    if (stoppedWithoutReaders(pcsc, error)) return [];
+    throw establishFailure(error);
   }
   using _context = context;
   try {
-    return context.listReaders(groupList).map(readerNamed);
+    return context.listReaders(groupList).map((name) => readerNamed(name, pcsc));
   } catch (error) {
     throw asPcscException(
       error,
@@ -80,7 +75,12 @@ export function readers(groups?: string | string[]): Reader[] {
  * ```
  */
 export function readergroups(): string[] {
-  using context = openQueryContext();
+  return readerGroupsOf(SYSTEM_PCSC);
+}
+
+/** {@link readergroups} of the PC/SC service `pcsc` reaches. */
+export function readerGroupsOf(pcsc: NativePcsc): string[] {
+  using context = openQueryContext(pcsc);
   try {
     return context.listReaderGroups();
   } catch (error) {

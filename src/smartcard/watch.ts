@@ -5,11 +5,13 @@
  * @module
  */
 
-import { systemFeed } from "../pcsc/reader_feed.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
+import { feedOf } from "../pcsc/reader_feed.ts";
 import type { Card } from "./card.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { ChangeTracker } from "./monitor.ts";
-import { Reader } from "./reader.ts";
+import { checkOptions, readerFilter } from "./option_checks.ts";
+import type { Reader } from "./reader.ts";
 import { CardChanges, ReaderChanges } from "./reader_changes.ts";
 
 /**
@@ -44,12 +46,22 @@ export interface WatchCardsOptions {
   readonly readers?: readonly (Reader | string)[];
   /** Ends the iteration: the pending `next()` rejects with its reason. */
   readonly signal?: AbortSignal;
+  /**
+   * The PC/SC implementation: the system's unless a test hands a scripted one.
+   * @ignore
+   */
+  readonly pcsc?: NativePcsc;
 }
 
 /** What `watchReaders` takes. */
 export interface WatchReadersOptions {
   /** Ends the iteration: the pending `next()` rejects with its reason. */
   readonly signal?: AbortSignal;
+  /**
+   * The PC/SC implementation: the system's unless a test hands a scripted one.
+   * @ignore
+   */
+  readonly pcsc?: NativePcsc;
 }
 
 /**
@@ -69,11 +81,8 @@ export interface WatchReadersOptions {
  */
 export function watchCards(options: WatchCardsOptions = {}): AsyncIterableIterator<CardEvent> {
   checkOptions(options);
-  const filter = options.readers?.map((r, i) => {
-    if (r instanceof Reader) return r.name;
-    if (typeof r === "string" && r.length > 0 && !r.includes("\0")) return r;
-    throw new TypeError(`readers[${i}] must be a Reader or a reader name`);
-  }) ?? null;
+  const filter = readerFilter(options.readers);
+  const pcsc = options.pcsc ?? SYSTEM_PCSC;
   const merge = (last: CardEvent, next: CardEvent): CardEvent | null => {
     if (last.service || next.service) return null;
     const readers = (e: CardEvent) => [...e.inserted, ...e.removed].map((c) => c.reader);
@@ -84,7 +93,8 @@ export function watchCards(options: WatchCardsOptions = {}): AsyncIterableIterat
     };
   };
   return events<CardEvent>(
-    new CardChanges(filter),
+    pcsc,
+    new CardChanges(filter, pcsc),
     (service) => ({ inserted: [], removed: [], service }),
     merge,
     options.signal,
@@ -100,13 +110,15 @@ export function watchReaders(
   options: WatchReadersOptions = {},
 ): AsyncIterableIterator<ReaderEvent> {
   checkOptions(options);
+  const pcsc = options.pcsc ?? SYSTEM_PCSC;
   const merge = (last: ReaderEvent, next: ReaderEvent): ReaderEvent | null => {
     if (last.service || next.service) return null;
     if (sameNames([...last.added, ...last.removed], [...next.added, ...next.removed])) return null;
     return { added: [...last.added, ...next.added], removed: [...last.removed, ...next.removed] };
   };
   return events<ReaderEvent>(
-    new ReaderChanges(),
+    pcsc,
+    new ReaderChanges(pcsc),
     (service) => ({ added: [], removed: [], service }),
     merge,
     options.signal,
@@ -114,6 +126,7 @@ export function watchReaders(
 }
 
 function events<E extends { readonly service?: ServiceEvent }>(
+  pcsc: NativePcsc,
   tracker: ChangeTracker<E>,
   serviceEvent: (service: ServiceEvent) => E,
   merge: (last: E, next: E) => E | null,
@@ -122,7 +135,7 @@ function events<E extends { readonly service?: ServiceEvent }>(
   let stop: (() => Promise<void>) | null = null;
   const queue = new EventQueue<E>(merge, () => stop?.(), signal);
   if (signal?.aborted) return queue;
-  const unlisten = systemFeed().listen({
+  const unlisten = feedOf(pcsc).listen({
     readers: (readers) => {
       const change = tracker.next(readers);
       if (change !== null) queue.push(change);
@@ -132,15 +145,6 @@ function events<E extends { readonly service?: ServiceEvent }>(
   });
   stop = unlisten;
   return queue;
-}
-
-function checkOptions(options: { signal?: unknown }): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError("options must be an object");
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError("signal must be an AbortSignal");
-  }
 }
 
 function sameNames(a: readonly Reader[], b: readonly Reader[]): boolean {

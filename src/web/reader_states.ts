@@ -6,7 +6,6 @@
  */
 
 import {
-  SCARD_STATE_CHANGED,
   SCARD_STATE_EMPTY,
   SCARD_STATE_EXCLUSIVE,
   SCARD_STATE_IGNORE,
@@ -15,9 +14,9 @@ import {
   SCARD_STATE_PRESENT,
   SCARD_STATE_UNAVAILABLE,
   SCARD_STATE_UNAWARE,
-  SCARD_STATE_UNKNOWN,
   SCARD_STATE_UNPOWERED,
 } from "../pcsc/constants.ts";
+import type { ReaderState } from "../pcsc/reader_state.ts";
 import type { StatusChangeIn, StatusChangeOut } from "../pcsc/status_change.ts";
 import { required, toBoolean, toDictionary, toDOMString, toUnsignedLong } from "./webidl.ts";
 
@@ -102,19 +101,6 @@ const FLAGS_IN: readonly (readonly [keyof SmartCardReaderStateFlagsIn, number])[
   ["unpowered", SCARD_STATE_UNPOWERED],
 ];
 
-const FLAGS_OUT: readonly (readonly [keyof SmartCardReaderStateFlagsOut, number])[] = [
-  ["ignore", SCARD_STATE_IGNORE],
-  ["changed", SCARD_STATE_CHANGED],
-  ["unavailable", SCARD_STATE_UNAVAILABLE],
-  ["unknown", SCARD_STATE_UNKNOWN],
-  ["empty", SCARD_STATE_EMPTY],
-  ["present", SCARD_STATE_PRESENT],
-  ["exclusive", SCARD_STATE_EXCLUSIVE],
-  ["inuse", SCARD_STATE_INUSE],
-  ["mute", SCARD_STATE_MUTE],
-  ["unpowered", SCARD_STATE_UNPOWERED],
-];
-
 /** The DWORD of a `SmartCardReaderStateFlagsIn` (already a dictionary). */
 export function flagsInCode(flags: Record<string, unknown>): number {
   let code = 0;
@@ -122,11 +108,20 @@ export function flagsInCode(flags: Record<string, unknown>): number {
   return code;
 }
 
-/** The `SmartCardReaderStateFlagsOut` of a DWORD: each flag whose bit is set. */
-export function flagsOut(code: number): SmartCardReaderStateFlagsOut {
-  const out = {} as SmartCardReaderStateFlagsOut;
-  for (const [name, bit] of FLAGS_OUT) out[name] = (code & bit) === bit;
-  return out;
+/** The `SmartCardReaderStateFlagsOut` of a reader's state, in the specification's order. */
+export function flagsOut(state: ReaderState): SmartCardReaderStateFlagsOut {
+  return {
+    ignore: state.ignored,
+    changed: state.changed,
+    unavailable: state.unavailable,
+    unknown: state.unknown,
+    empty: state.empty,
+    present: state.present,
+    exclusive: state.exclusive,
+    inuse: state.inUse,
+    mute: state.mute,
+    unpowered: state.unpowered,
+  };
 }
 
 /**
@@ -155,8 +150,8 @@ export function toReaderStateIn(value: unknown, what: string): StatusChangeIn {
 export function toReaderStateOut(state: StatusChangeOut): SmartCardReaderStateOut {
   const out: SmartCardReaderStateOut = {
     readerName: state.reader,
-    eventState: flagsOut(state.eventState & 0xFFFF),
-    eventCount: Math.floor(state.eventState / 0x10000) & 0xFFFF,
+    eventState: flagsOut(state),
+    eventCount: state.eventCount,
   };
   if (state.atr.length > 0) out.answerToReset = new Uint8Array(state.atr).buffer;
   return out;

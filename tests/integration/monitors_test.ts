@@ -15,7 +15,8 @@ import {
   watchReaders,
 } from "../../mod.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
-import { systemFeed } from "../../src/pcsc/reader_feed.ts";
+import { feedOf } from "../../src/pcsc/reader_feed.ts";
+import { SYSTEM_PCSC } from "../../src/pcsc/context.ts";
 import { stackFixture } from "../support/fixture.ts";
 import "../../src/testing/library.ts";
 import { cardPresent } from "../../src/testing/presence.ts";
@@ -66,7 +67,7 @@ onStack("CardMonitor: insert and remove in each of two readers", async () => {
     ]);
   } finally {
     monitor.deleteObserver(observer);
-    await systemFeed().idle();
+    await feedOf(SYSTEM_PCSC).idle();
   }
 });
 
@@ -89,7 +90,7 @@ onStack("two observers and two iterators at once, on one wait; break ends it", a
   } finally {
     monitor.deleteObservers();
     for (const it of iterators) await it.return!();
-    await systemFeed().idle();
+    await feedOf(SYSTEM_PCSC).idle();
   }
 });
 
@@ -157,7 +158,7 @@ onStack("the service restarting under a monitor: told, and it carries on", async
     await cardPresent(READER1, false);
   } finally {
     monitor.deleteObserver(observer);
-    await systemFeed().idle();
+    await feedOf(SYSTEM_PCSC).idle();
   }
 });
 

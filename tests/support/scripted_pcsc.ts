@@ -21,14 +21,8 @@
  */
 
 import { type Abi, LINUX_ABI } from "../../src/ffi/abi.ts";
-import type { NativePcsc } from "../../src/ffi/native.ts";
-import type {
-  CardHandle,
-  CardStatus,
-  Connected,
-  ContextHandle,
-  Exchange,
-} from "../../src/ffi/pcsc.ts";
+import type { Exchange, NativePcsc } from "../../src/ffi/native.ts";
+import type { CardHandle, CardStatus, Connected, ContextHandle } from "../../src/ffi/pcsc.ts";
 import type { SyncOrAsync } from "../../src/ffi/either.ts";
 import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
 import { CallControl } from "./scripted/call_control.ts";

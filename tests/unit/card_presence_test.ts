@@ -8,6 +8,7 @@ import {
   presenceOf,
 } from "../../src/smartcard/card_presence.ts";
 import { watchedReaders } from "../../src/pcsc/reader_watch.ts";
+import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 
 const PRESENT = 0x20;
 const EMPTY = 0x10;
@@ -20,16 +21,25 @@ const card = (events: number, atr = ATR): Presence => ({ present: true, atr, eve
 const none = (events: number): Presence => ({ present: false, atr: [], events });
 
 Deno.test("presenceOf reads presence, ATR and the event count in the high 16 bits", () => {
-  assert.deepEqual(presenceOf({ reader: "A", state: (3 << 16) | PRESENT | CHANGED, atr: ATR }), {
-    present: true,
-    atr: ATR,
-    events: 3,
-  });
-  assert.deepEqual(presenceOf({ reader: "A", state: (4 << 16) | EMPTY, atr: ATR }), none(4));
+  assert.deepEqual(
+    presenceOf({ reader: "A", ...decodeReaderState((3 << 16) | PRESENT | CHANGED, ATR) }),
+    {
+      present: true,
+      atr: ATR,
+      events: 3,
+    },
+  );
+  assert.deepEqual(
+    presenceOf({ reader: "A", ...decodeReaderState((4 << 16) | EMPTY, ATR) }),
+    none(4),
+  );
 });
 
 Deno.test("a mute card (present, no valid ATR) is no card", () => {
-  assert.equal(presenceOf({ reader: "A", state: PRESENT | MUTE, atr: [] }).present, false);
+  assert.equal(
+    presenceOf({ reader: "A", ...decodeReaderState(PRESENT | MUTE, []) }).present,
+    false,
+  );
 });
 
 Deno.test("watchedReaders: all readers, or the filter's that exist now, in filter order", () => {
@@ -99,12 +109,16 @@ Deno.test("diffPresence from nothing reports every card present (waitforcardeven
 });
 
 Deno.test("after a service restart, event counts start again: only presence and ATR compare", () => {
-  const before = presenceOf({ reader: "A", state: (7 << 16) | PRESENT, atr: ATR });
-  const after = presenceOf({ reader: "A", state: (1 << 16) | PRESENT, atr: ATR, restarted: true });
+  const before = presenceOf({ reader: "A", ...decodeReaderState((7 << 16) | PRESENT, ATR) });
+  const after = presenceOf({
+    reader: "A",
+    ...decodeReaderState((1 << 16) | PRESENT, ATR),
+    restarted: true,
+  });
   assert.equal(after.events, null);
   assert.equal(arrived(before, after), false, "the same card, present throughout");
   assert.equal(arrived(before, { ...after, atr: OTHER }), true, "another card");
   // and the next report, counted by the new service, compares with the restarted one
-  const next = presenceOf({ reader: "A", state: (1 << 16) | PRESENT, atr: ATR });
+  const next = presenceOf({ reader: "A", ...decodeReaderState((1 << 16) | PRESENT, ATR) });
   assert.equal(arrived(after, next), false);
 });

@@ -2,6 +2,7 @@
 // here by identity. The real stack's side (monitors, requests, readers()) is in
 // tests/integration/identity_test.ts.
 import assert from "node:assert/strict";
+import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 import type { ReaderReport } from "../../src/pcsc/reader_watch.ts";
 import { cardIn, readerNamed } from "../../src/smartcard/identity.ts";
 import { CardChanges, ReaderChanges } from "../../src/smartcard/reader_changes.ts";
@@ -13,7 +14,7 @@ const EMPTY = 0x10;
 const ATR = [0x3B, 0x02, 0x14, 0x50];
 
 function report(reader: string, atr: number[] | null, events = 0): ReaderReport {
-  return { reader, state: (atr ? PRESENT : EMPTY) | (events << 16), atr: atr ?? [] };
+  return { reader, ...decodeReaderState((atr ? PRESENT : EMPTY) | (events << 16), atr ?? []) };
 }
 
 Deno.test("the card a removal reports is the object its insertion reported", () => {

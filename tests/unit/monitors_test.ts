@@ -2,7 +2,8 @@
 // the service lost and back included, with one native wait however many listen.
 import assert from "node:assert/strict";
 import { WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { ReaderFeed, useFeed } from "../../src/pcsc/reader_feed.ts";
+import { feedOf } from "../../src/pcsc/reader_feed.ts";
+import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 import type { ReaderReport } from "../../src/pcsc/reader_watch.ts";
 import {
   type Card,
@@ -24,22 +25,16 @@ const ATR2 = [0x3B, 0x82, 0x01, 0x54, 0x31, 0xE6];
 
 const names = (cards: readonly (Card | Reader)[]) => cards.map(String);
 
-/** A scripted service under every monitor made in `fn`; checks nothing is left pending. */
+/** A scripted service for the monitors `fn` makes on it; checks nothing is left pending. */
 async function scripted(
   options: ScriptedOptions,
   fn: (pcsc: ScriptedPcsc) => Promise<void>,
 ): Promise<void> {
   const pcsc = new ScriptedPcsc(options);
-  const feed = new ReaderFeed(pcsc);
-  useFeed(feed);
-  try {
-    await fn(pcsc);
-    // the last listener gone, the wait ends and the context is freed
-    await until("the wait ended", () => pcsc.pendingWaits === 0 && feed.listeners === 0);
-    await until("the context freed", () => pcsc.liveContexts === 0);
-  } finally {
-    useFeed(null);
-  }
+  await fn(pcsc);
+  // the last listener gone, the wait ends and the context is freed
+  await until("the wait ended", () => pcsc.pendingWaits === 0 && feedOf(pcsc).listeners === 0);
+  await until("the context freed", () => pcsc.liveContexts === 0);
 }
 
 /** Resolves once the feed waits in the service again: it has taken in every change so far. */
@@ -66,7 +61,7 @@ Deno.test("CardMonitor: the cards present at once, then each insertion and remov
   await scripted({}, async (pcsc) => {
     pcsc.plug(A, ATR1);
     pcsc.plug(B);
-    const monitor = new CardMonitor();
+    const monitor = new CardMonitor(pcsc);
     const observer = recorder();
     monitor.addObserver(observer);
     monitor.addObserver(observer);
@@ -92,7 +87,7 @@ Deno.test("CardMonitor: the cards present at once, then each insertion and remov
 Deno.test("CardMonitor with no card: the first update is empty", async () => {
   await scripted({}, async (pcsc) => {
     pcsc.plug(A);
-    const monitor = new CardMonitor();
+    const monitor = new CardMonitor(pcsc);
     const observer = recorder();
     monitor.addObserver(observer);
     await until("update 1", () => observer.updates.length === 1);
@@ -104,8 +99,8 @@ Deno.test("CardMonitor with no card: the first update is empty", async () => {
 Deno.test("a reader plugged in with a card in it, and one unplugged with its card", async () => {
   await scripted({}, async (pcsc) => {
     pcsc.plug(A, ATR1);
-    const cards = new CardMonitor();
-    const readers = new ReaderMonitor();
+    const cards = new CardMonitor(pcsc);
+    const readers = new ReaderMonitor(pcsc);
     const cardLog = recorder();
     const readerLog: string[][] = [];
     cards.addObserver(cardLog);
@@ -136,7 +131,7 @@ Deno.test("the service lost and back: observers are told; cards still there are 
   await scripted({}, async (pcsc) => {
     pcsc.plug(A, ATR1);
     pcsc.plug(B, ATR2);
-    const monitor = new CardMonitor();
+    const monitor = new CardMonitor(pcsc);
     const observer = recorder();
     monitor.addObserver(observer);
     await until("update 1", () => observer.updates.length === 1);
@@ -162,7 +157,7 @@ Deno.test("the service lost and back: observers are told; cards still there are 
 Deno.test("Windows stopping its service with its last reader: the card goes, then a new one comes", async () => {
   await scripted({ abi: WINDOWS_ABI }, async (pcsc) => {
     pcsc.plug(A, ATR1);
-    const monitor = new CardMonitor();
+    const monitor = new CardMonitor(pcsc);
     const observer = recorder();
     monitor.addObserver(observer);
     await until("update 1", () => observer.updates.length === 1);
@@ -186,7 +181,7 @@ Deno.test("an observer that throws is reported, and the others are still told", 
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args);
     try {
-      const monitor = new CardMonitor();
+      const monitor = new CardMonitor(pcsc);
       const throwing: CardObserver = {
         update() {
           throw new Error("observer failure");
@@ -208,8 +203,7 @@ Deno.test("a card taken out and put back between two looks is a removal and an i
   const changes = new CardChanges();
   const report = (events: number): ReaderReport => ({
     reader: A,
-    state: (events << 16) | 0x20,
-    atr: ATR1,
+    ...decodeReaderState((events << 16) | 0x20, ATR1),
   });
   assert.deepEqual(names(changes.next([report(1)])!.inserted), [`3B 02 14 50 / ${A}`]);
   const change = changes.next([report(3)])!;
@@ -223,7 +217,7 @@ Deno.test("watchCards: the cards present first, then changes; break ends the nat
     pcsc.plug(A, ATR1);
     pcsc.plug(B);
     const seen: string[][] = [];
-    for await (const { inserted, removed } of watchCards()) {
+    for await (const { inserted, removed } of watchCards({ pcsc })) {
       seen.push([...names(removed).map((c) => `-${c}`), ...names(inserted).map((c) => `+${c}`)]);
       if (seen.length === 1) pcsc.insert(B, ATR2);
       if (seen.length === 2) break;
@@ -239,7 +233,7 @@ Deno.test("watchCards: a slow consumer gets every change in order, merged per re
   await scripted({}, async (pcsc) => {
     pcsc.plug(A);
     pcsc.plug(B);
-    const events = watchCards();
+    const events = watchCards({ pcsc });
     assert.deepEqual((await events.next()).value, { inserted: [], removed: [] });
     // three changes before the consumer looks again, each taken in by the feed on its own:
     // A in, B in (merged), then A out
@@ -263,7 +257,7 @@ Deno.test("watchCards with a readers filter, ended by its signal", async () => {
     pcsc.plug(A);
     pcsc.plug(B);
     const controller = new AbortController();
-    const events = watchCards({ readers: [B], signal: controller.signal });
+    const events = watchCards({ readers: [B], signal: controller.signal, pcsc });
     await events.next();
     pcsc.insert(A, ATR1);
     pcsc.insert(B, ATR2);
@@ -280,7 +274,7 @@ Deno.test("watchCards with a readers filter, ended by its signal", async () => {
 Deno.test("watchReaders, with the service lost and restored as values of their own", async () => {
   await scripted({}, async (pcsc) => {
     pcsc.plug(A);
-    const events = watchReaders();
+    const events = watchReaders({ pcsc });
     assert.deepEqual(names((await events.next()).value!.added), [A]);
     pcsc.stop();
     assert.equal((await events.next()).value!.service, "lost");
@@ -297,10 +291,10 @@ Deno.test("watchReaders, with the service lost and restored as values of their o
 Deno.test("ten observers and ten iterators share one native wait and one context", async () => {
   await scripted({}, async (pcsc) => {
     pcsc.plug(A, ATR1);
-    const monitor = new CardMonitor();
+    const monitor = new CardMonitor(pcsc);
     const observers = Array.from({ length: 10 }, recorder);
     for (const o of observers) monitor.addObserver(o);
-    const iterators = Array.from({ length: 10 }, () => watchCards());
+    const iterators = Array.from({ length: 10 }, () => watchCards({ pcsc }));
     await Promise.all(iterators.map((it) => it.next()));
     await until("every observer told", () => observers.every((o) => o.updates.length === 1));
     await waitingAgain(pcsc);

@@ -11,7 +11,9 @@ import {
   SCARD_E_INSUFFICIENT_BUFFER,
   SCARD_E_PROTO_MISMATCH,
 } from "../../../src/ffi/error_codes.ts";
-import { type CardHandle, Exchange } from "../../../src/ffi/pcsc.ts";
+import { MAX_BUFFER_SIZE_EXTENDED } from "../../../src/ffi/constants.ts";
+import type { Exchange } from "../../../src/ffi/native.ts";
+import type { CardHandle } from "../../../src/ffi/pcsc.ts";
 import type { SyncOrAsync } from "../../../src/ffi/either.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedCardHandles } from "./card_handles.ts";
@@ -34,15 +36,20 @@ export interface ExchangeParts {
 }
 
 /** See the module comment. */
-export class ScriptedExchange extends Exchange {
+export class ScriptedExchange implements Exchange {
+  /** The answer of the last call, as the real buffers hold it. */
+  readonly receive: Uint8Array = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
+  /** Scratch space for the command. */
+  readonly send: Uint8Array;
   readonly #parts: ExchangeParts;
 
+  /** Buffers of the real sizes, answering from `parts`. */
   constructor(sendCapacity: number, parts: ExchangeParts) {
-    super(sendCapacity);
+    this.send = new Uint8Array(sendCapacity);
     this.#parts = parts;
   }
 
-  override transmit(
+  transmit(
     blocking: boolean,
     handle: CardHandle,
     protocol: number,
@@ -64,7 +71,7 @@ export class ScriptedExchange extends Exchange {
     });
   }
 
-  override control(
+  control(
     blocking: boolean,
     handle: CardHandle,
     code: number,
@@ -85,7 +92,7 @@ export class ScriptedExchange extends Exchange {
     });
   }
 
-  override getAttrib(
+  getAttrib(
     blocking: boolean,
     handle: CardHandle,
     attribute: number,
