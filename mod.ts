@@ -21,12 +21,12 @@
  * @module
  */
 
-export { readergroups, readers } from "./src/smartcard/system.ts";
-export { Reader } from "./src/smartcard/reader.ts";
-export { Card } from "./src/smartcard/card.ts";
-export { CardConnection, type TransmitResult } from "./src/smartcard/card_connection.ts";
+export { readergroups, readers } from "./src/smartcard/readers/system.ts";
+export { Reader } from "./src/smartcard/readers/reader.ts";
+export { Card } from "./src/smartcard/readers/card.ts";
+export { CardConnection, type TransmitResult } from "./src/smartcard/connection/card_connection.ts";
 export type { SyncOrAsync } from "./src/ffi/either.ts";
-export type { T0ResponseHandling } from "./src/smartcard/t0_response.ts";
+export type { T0ResponseHandling } from "./src/smartcard/connection/t0_response.ts";
 export {
   CM_IOCTL_GET_FEATURE_REQUEST,
   type Feature,
@@ -44,30 +44,34 @@ export {
   type PinVerifyOptions,
   pinVerifyStructure,
   type TlvProperties,
-} from "./src/smartcard/pcsc_part10.ts";
-export { PCSCCardConnection } from "./src/smartcard/pcsc_card_connection.ts";
+} from "./src/smartcard/part10/pcsc_part10.ts";
+export { PCSCCardConnection } from "./src/smartcard/connection/pcsc_card_connection.ts";
 export {
   CardConnectionEvent,
   type CardConnectionEventType,
-} from "./src/smartcard/card_connection_event.ts";
+} from "./src/smartcard/connection/card_connection_event.ts";
 export {
   CardConnectionObserver,
   ConsoleCardConnectionObserver,
-} from "./src/smartcard/card_connection_observer.ts";
+} from "./src/smartcard/connection/card_connection_observer.ts";
 export { Observable, Observer, type ObserverLike } from "./src/smartcard/observer.ts";
-export { AnyCardType, ATRCardType, CardType } from "./src/smartcard/card_type.ts";
+export { AnyCardType, ATRCardType, CardType } from "./src/smartcard/waiting/card_type.ts";
 export {
   CardService,
   type CardServiceClass,
   PassThruCardService,
-} from "./src/smartcard/card_service.ts";
-export { CardRequest, type CardRequestOptions } from "./src/smartcard/card_request.ts";
-export { CardMonitor, CardObserver, type CardUpdate } from "./src/smartcard/card_monitor.ts";
+} from "./src/smartcard/waiting/card_service.ts";
+export { CardRequest, type CardRequestOptions } from "./src/smartcard/waiting/card_request.ts";
+export {
+  CardMonitor,
+  CardObserver,
+  type CardUpdate,
+} from "./src/smartcard/monitoring/card_monitor.ts";
 export {
   ReaderMonitor,
   ReaderObserver,
   type ReaderUpdate,
-} from "./src/smartcard/reader_monitor.ts";
+} from "./src/smartcard/monitoring/reader_monitor.ts";
 export {
   type CardEvent,
   type ReaderEvent,
@@ -76,7 +80,7 @@ export {
   type WatchCardsOptions,
   watchReaders,
   type WatchReadersOptions,
-} from "./src/smartcard/watch.ts";
+} from "./src/smartcard/monitoring/watch.ts";
 export type { Bytes } from "./src/smartcard/bytes.ts";
 export {
   CardConnectionException,
@@ -90,7 +94,7 @@ export {
   NoCardException,
   NoReadersException,
   SmartcardException,
-} from "./src/smartcard/exceptions.ts";
+} from "./src/smartcard/errors/exceptions.ts";
 export {
   AddReaderToGroupException,
   BaseSCardException,
@@ -99,7 +103,7 @@ export {
   ListReadersException,
   ReleaseContextException,
   RemoveReaderFromGroupException,
-} from "./src/smartcard/pcsc_exceptions.ts";
+} from "./src/smartcard/errors/pcsc_exceptions.ts";
 export {
   CheckingErrorException,
   ExecutionErrorException,
@@ -107,15 +111,15 @@ export {
   SWException,
   type SWExceptionClass,
   WarningProcessingException,
-} from "./src/smartcard/sw/sw_exceptions.ts";
-export type { ErrorChecker } from "./src/smartcard/sw/error_checker.ts";
-export { ErrorCheckingChain } from "./src/smartcard/sw/error_checking_chain.ts";
-export { ISO7816_4ErrorChecker } from "./src/smartcard/sw/iso7816_4_error_checker.ts";
-export { ISO7816_4_SW1ErrorChecker } from "./src/smartcard/sw/iso7816_4_sw1_error_checker.ts";
-export { ISO7816_8ErrorChecker } from "./src/smartcard/sw/iso7816_8_error_checker.ts";
-export { ISO7816_9ErrorChecker } from "./src/smartcard/sw/iso7816_9_error_checker.ts";
-export { op21_ErrorChecker } from "./src/smartcard/sw/op21_error_checker.ts";
-export { ATR, type RFU } from "./src/smartcard/atr.ts";
+} from "./src/smartcard/status_words/sw_exceptions.ts";
+export type { ErrorChecker } from "./src/smartcard/status_words/error_checker.ts";
+export { ErrorCheckingChain } from "./src/smartcard/status_words/error_checking_chain.ts";
+export { ISO7816_4ErrorChecker } from "./src/smartcard/status_words/iso7816_4_error_checker.ts";
+export { ISO7816_4_SW1ErrorChecker } from "./src/smartcard/status_words/iso7816_4_sw1_error_checker.ts";
+export { ISO7816_8ErrorChecker } from "./src/smartcard/status_words/iso7816_8_error_checker.ts";
+export { ISO7816_9ErrorChecker } from "./src/smartcard/status_words/iso7816_9_error_checker.ts";
+export { op21_ErrorChecker } from "./src/smartcard/status_words/op21_error_checker.ts";
+export { ATR, type RFU } from "./src/smartcard/atr/atr.ts";
 export {
   BinStringToHexList,
   bs2hl,
@@ -134,9 +138,9 @@ export {
 } from "./src/smartcard/util.ts";
 export * from "./src/smartcard/scard_constants.ts";
 export { PcscLibraryError } from "./src/ffi/library.ts";
-export { CardConnectionDecorator } from "./src/smartcard/card_connection_decorator.ts";
-export { ExclusiveConnectCardConnection } from "./src/smartcard/exclusive_connect_card_connection.ts";
-export { ExclusiveTransmitCardConnection } from "./src/smartcard/exclusive_transmit_card_connection.ts";
+export { CardConnectionDecorator } from "./src/smartcard/connection/card_connection_decorator.ts";
+export { ExclusiveConnectCardConnection } from "./src/smartcard/connection/exclusive_connect_card_connection.ts";
+export { ExclusiveTransmitCardConnection } from "./src/smartcard/connection/exclusive_transmit_card_connection.ts";
 export {
   parseStorageCardAtr,
   PART3_CARD_NAMES,

@@ -41,9 +41,9 @@
  * @module
  */
 
-import { ATR } from "../smartcard/atr.ts";
+import { ATR } from "../smartcard/atr/atr.ts";
 import { type Bytes, toByteList } from "../smartcard/bytes.ts";
-import { SmartcardException } from "../smartcard/exceptions.ts";
+import { SmartcardException } from "../smartcard/errors/exceptions.ts";
 
 /** The PC/SC workgroup's RID, `A0 00 00 03 06`, that opens the AID of a Part 3 ATR. */
 export const PCSC_RID: readonly number[] = Object.freeze([0xa0, 0x00, 0x00, 0x03, 0x06]);

@@ -6,7 +6,7 @@
  */
 
 import { explainHistoricalBytes } from "../atr/historical_bytes.ts";
-import { ATR } from "../smartcard/atr.ts";
+import { ATR } from "../smartcard/atr/atr.ts";
 import { hex } from "./output.ts";
 
 /** One byte of the ATR and its meaning. */

@@ -6,8 +6,8 @@
 
 import { CommandAPDU } from "../apdu/command_apdu.ts";
 import { identifyAtr } from "../atr/card_list.ts";
-import { CardMonitor } from "../smartcard/card_monitor.ts";
-import { ReaderMonitor } from "../smartcard/reader_monitor.ts";
+import { CardMonitor } from "../smartcard/monitoring/card_monitor.ts";
+import { ReaderMonitor } from "../smartcard/monitoring/reader_monitor.ts";
 import { explainAtr, explanationLines } from "./atr_explain.ts";
 import { exchange, type Exchanged, openConnection } from "./exchange.ts";
 import { type Invocation, UsageError } from "./options.ts";

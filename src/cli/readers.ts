@@ -7,9 +7,9 @@
 
 import { ReaderWatch } from "../pcsc/reader_watch.ts";
 import { PcscError } from "../pcsc/context.ts";
-import { Reader } from "../smartcard/reader.ts";
-import { CardRequestException } from "../smartcard/exceptions.ts";
-import { asSmartcardError } from "../smartcard/pcsc_failure.ts";
+import { Reader } from "../smartcard/readers/reader.ts";
+import { CardRequestException } from "../smartcard/errors/exceptions.ts";
+import { asSmartcardError } from "../smartcard/errors/pcsc_failure.ts";
 import { UsageError } from "./options.ts";
 
 /** A reader and what is in it. */

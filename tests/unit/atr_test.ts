@@ -1,8 +1,8 @@
 // ATR parsing (ISO 7816-3 section 8): real-world ATRs, pyscard's test cases and render
 // output, and malformed ATRs refused with a SmartcardException naming what is wrong.
 import assert from "node:assert/strict";
-import { ATR } from "../../src/smartcard/atr.ts";
-import { SmartcardException } from "../../src/smartcard/exceptions.ts";
+import { ATR } from "../../src/smartcard/atr/atr.ts";
+import { SmartcardException } from "../../src/smartcard/errors/exceptions.ts";
 import { toBytes } from "../../src/smartcard/util.ts";
 
 /** What a real ATR holds, worked out by hand from ISO 7816-3 (null: absent). */

@@ -6,7 +6,7 @@ import {
   diffPresence,
   type Presence,
   presenceOf,
-} from "../../src/smartcard/card_presence.ts";
+} from "../../src/smartcard/monitoring/card_presence.ts";
 import { watchedReaders } from "../../src/pcsc/reader_watch.ts";
 import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 

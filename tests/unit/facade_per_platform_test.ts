@@ -15,7 +15,7 @@ import {
   watchCards,
 } from "../../mod.ts";
 import { feedOf } from "../../src/pcsc/reader_feed.ts";
-import { readersOf } from "../../src/smartcard/system.ts";
+import { readersOf } from "../../src/smartcard/readers/system.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
 
 const A = "Reader A";

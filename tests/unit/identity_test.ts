@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
 import type { ReaderReport } from "../../src/pcsc/reader_watch.ts";
-import { cardIn, readerNamed } from "../../src/smartcard/identity.ts";
-import { CardChanges, ReaderChanges } from "../../src/smartcard/reader_changes.ts";
-import { Card } from "../../src/smartcard/card.ts";
-import { Reader } from "../../src/smartcard/reader.ts";
+import { cardIn, readerNamed } from "../../src/smartcard/readers/identity.ts";
+import { CardChanges, ReaderChanges } from "../../src/smartcard/monitoring/reader_changes.ts";
+import { Card } from "../../src/smartcard/readers/card.ts";
+import { Reader } from "../../src/smartcard/readers/reader.ts";
 
 const PRESENT = 0x20;
 const EMPTY = 0x10;

@@ -14,7 +14,7 @@ import {
   watchCards,
   watchReaders,
 } from "../../mod.ts";
-import { CardChanges } from "../../src/smartcard/reader_changes.ts";
+import { CardChanges } from "../../src/smartcard/monitoring/reader_changes.ts";
 import { type ScriptedOptions, ScriptedPcsc } from "../support/scripted_pcsc.ts";
 import { until } from "../support/until.ts";
 

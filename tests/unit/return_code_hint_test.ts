@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { LINUX_ABI, MACOS_ABI, returnCodeHint, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { PcscError } from "../../src/ffi/pcsc.ts";
-import { CardRequestException, SmartcardException } from "../../src/smartcard/exceptions.ts";
-import { asSmartcardError } from "../../src/smartcard/pcsc_failure.ts";
+import { CardRequestException, SmartcardException } from "../../src/smartcard/errors/exceptions.ts";
+import { asSmartcardError } from "../../src/smartcard/errors/pcsc_failure.ts";
 
 const ACCESS_DENIED = 0x8010006A;
 

@@ -1,7 +1,7 @@
 // Status-word exceptions, checkers and the error-checking chain, held against pyscard's
 // tables for every sw1 sw2 in 00 00..FF FF.
 import assert from "node:assert/strict";
-import { SmartcardException } from "../../src/smartcard/exceptions.ts";
+import { SmartcardException } from "../../src/smartcard/errors/exceptions.ts";
 import {
   CheckingErrorException,
   ExecutionErrorException,
@@ -9,30 +9,30 @@ import {
   SWException,
   type SWExceptionClass,
   WarningProcessingException,
-} from "../../src/smartcard/sw/sw_exceptions.ts";
+} from "../../src/smartcard/status_words/sw_exceptions.ts";
 import {
   checkStatusWordTable,
   defineStatusWordTable,
   type ErrorChecker,
-} from "../../src/smartcard/sw/error_checker.ts";
-import { ErrorCheckingChain } from "../../src/smartcard/sw/error_checking_chain.ts";
+} from "../../src/smartcard/status_words/error_checker.ts";
+import { ErrorCheckingChain } from "../../src/smartcard/status_words/error_checking_chain.ts";
 import {
   ISO7816_4ErrorChecker,
   iso7816_4SW,
-} from "../../src/smartcard/sw/iso7816_4_error_checker.ts";
+} from "../../src/smartcard/status_words/iso7816_4_error_checker.ts";
 import {
   ISO7816_4_SW1ErrorChecker,
   iso7816_4SW1,
-} from "../../src/smartcard/sw/iso7816_4_sw1_error_checker.ts";
+} from "../../src/smartcard/status_words/iso7816_4_sw1_error_checker.ts";
 import {
   ISO7816_8ErrorChecker,
   iso7816_8SW,
-} from "../../src/smartcard/sw/iso7816_8_error_checker.ts";
+} from "../../src/smartcard/status_words/iso7816_8_error_checker.ts";
 import {
   ISO7816_9ErrorChecker,
   iso7816_9SW,
-} from "../../src/smartcard/sw/iso7816_9_error_checker.ts";
-import { op21_ErrorChecker, op21_SW } from "../../src/smartcard/sw/op21_error_checker.ts";
+} from "../../src/smartcard/status_words/iso7816_9_error_checker.ts";
+import { op21_ErrorChecker, op21_SW } from "../../src/smartcard/status_words/op21_error_checker.ts";
 
 // ---------------------------------------------------------------------------------------
 // pyscard's tables, restated as "SW1SW2 kind text" lines (W warning processing, E execution

@@ -1,7 +1,7 @@
 // T=0's follow-up commands, built as ISO 7816-4 says.
 import assert from "node:assert/strict";
 import { CardConnection } from "../../mod.ts";
-import { getResponse, withLe } from "../../src/smartcard/t0_response.ts";
+import { getResponse, withLe } from "../../src/smartcard/connection/t0_response.ts";
 
 Deno.test("GET RESPONSE keeps the interindustry channel and drops secure messaging", () => {
   assert.deepEqual(getResponse(0x00, 0x10), [0x00, 0xC0, 0x00, 0x00, 0x10]);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Context, type NativePcsc, PcscError } from "../pcsc/context.ts";
+import { Context, type NativePcsc, PcscError } from "../../pcsc/context.ts";
 import { SmartcardException } from "./exceptions.ts";
 import { EstablishContextException } from "./pcsc_exceptions.ts";
 

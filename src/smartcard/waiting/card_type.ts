@@ -4,9 +4,9 @@
  * @module
  */
 
-import { type Bytes, toByteList } from "./bytes.ts";
-import { InvalidATRMaskLengthException } from "./exceptions.ts";
-import type { Reader } from "./reader.ts";
+import { type Bytes, toByteList } from "../bytes.ts";
+import { InvalidATRMaskLengthException } from "../errors/exceptions.ts";
+import type { Reader } from "../readers/reader.ts";
 
 /**
  * Decides from a card's ATR (and reader) whether it is of this type. Subclass it to match

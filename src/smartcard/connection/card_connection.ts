@@ -5,18 +5,18 @@
  * @module
  */
 
-import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
-import { CommandAPDU } from "../apdu/command_apdu.ts";
-import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
-import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
+import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
+import { CommandAPDU } from "../../apdu/command_apdu.ts";
+import { MAX_APDU_SIZE } from "../../pcsc/constants.ts";
+import { type Bytes, checkBytes, checkInteger } from "../bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
-import { Observable } from "./observer.ts";
-import type { Reader } from "./reader.ts";
-import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
-import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
+import { Observable } from "../observer.ts";
+import type { Reader } from "../readers/reader.ts";
+import type { ErrorCheckingChain } from "../status_words/error_checking_chain.ts";
+import type { SWExceptionClass } from "../status_words/sw_exceptions.ts";
 import { checkProtocolMask, isTransmitProtocol, RAW, T0, T1, T15 } from "./protocol.ts";
-import { CardConnectionException } from "./exceptions.ts";
+import { CardConnectionException } from "../errors/exceptions.ts";
 import { getResponse, T0_DEFAULT, type T0ResponseHandling, withLe } from "./t0_response.ts";
 
 /** What `transmit` resolves to: response data, SW1, SW2. */

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
+import { SCARD_LEAVE_CARD } from "../../pcsc/constants.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { CardConnectionDecorator } from "./card_connection_decorator.ts";
-import { CardConnectionException } from "./exceptions.ts";
+import { CardConnectionException } from "../errors/exceptions.ts";
 import { PCSCCardConnection } from "./pcsc_card_connection.ts";
 
 /**

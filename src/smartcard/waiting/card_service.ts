@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { CardConnection } from "./card_connection.ts";
+import type { CardConnection } from "../connection/card_connection.ts";
 
 /**
  * The base of card services. A subclass wraps a connection with a card's own commands and

@@ -4,22 +4,22 @@
  * @module
  */
 
-import { SCARD_E_TIMEOUT } from "../pcsc/constants.ts";
-import { type NativePcsc, PcscError, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../pcsc/reader_watch.ts";
-import type { Card } from "./card.ts";
-import { arrived, type Presence, presenceOf } from "./card_presence.ts";
+import { SCARD_E_TIMEOUT } from "../../pcsc/constants.ts";
+import { type NativePcsc, PcscError, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../../pcsc/reader_watch.ts";
+import type { Card } from "../readers/card.ts";
+import { arrived, type Presence, presenceOf } from "../monitoring/card_presence.ts";
 import { type CardServiceClass, PassThruCardService } from "./card_service.ts";
 import { AnyCardType, CardType } from "./card_type.ts";
-import { CardRequestException, CardRequestTimeoutException } from "./exceptions.ts";
-import { readerNamed } from "./identity.ts";
+import { CardRequestException, CardRequestTimeoutException } from "../errors/exceptions.ts";
+import { readerNamed } from "../readers/identity.ts";
 import { checkOptions, readerFilter } from "./option_checks.ts";
-import { asSmartcardError } from "./pcsc_failure.ts";
-import type { Reader } from "./reader.ts";
-import { CardChanges } from "./reader_changes.ts";
+import { asSmartcardError } from "../errors/pcsc_failure.ts";
+import type { Reader } from "../readers/reader.ts";
+import { CardChanges } from "../monitoring/reader_changes.ts";
 import type { CardService } from "./card_service.ts";
-import { readersOf } from "./system.ts";
-import { toHexString } from "./util.ts";
+import { readersOf } from "../readers/system.ts";
+import { toHexString } from "../util.ts";
 
 /** The options of a {@link CardRequest}; every one may be left out. */
 export interface CardRequestOptions {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SmartcardException } from "../exceptions.ts";
+import { SmartcardException } from "../errors/exceptions.ts";
 
 /**
  * The constructor of {@link SWException} or of one of its subclasses: what error-checker

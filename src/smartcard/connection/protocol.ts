@@ -4,8 +4,8 @@
  * @module
  */
 
-import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_PROTOCOL_T15 } from "../pcsc/constants.ts";
-import { checkInteger } from "./bytes.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_PROTOCOL_T15 } from "../../pcsc/constants.ts";
+import { checkInteger } from "../bytes.ts";
 
 /** T=0 (SCARD_PROTOCOL_T0). */
 export const T0 = 0x1;

@@ -6,8 +6,8 @@
 
 import type { CardConnection } from "./card_connection.ts";
 import type { CardConnectionEvent } from "./card_connection_event.ts";
-import { Observer } from "./observer.ts";
-import { toHexString } from "./util.ts";
+import { Observer } from "../observer.ts";
+import { toHexString } from "../util.ts";
 
 /**
  * Receives the events of the connections it is added to (`addObserver`); pyscard's

@@ -4,11 +4,16 @@
  * @module
  */
 
-import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../pcsc/constants.ts";
-import { Context, type NativePcsc, stoppedWithoutReaders, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { CardServiceNotFoundException, CardServiceStoppedException } from "./exceptions.ts";
-import { asPcscException, establishFailure, openQueryContext } from "./pcsc_failure.ts";
-import { ListReadersException } from "./pcsc_exceptions.ts";
+import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../../pcsc/constants.ts";
+import {
+  Context,
+  type NativePcsc,
+  stoppedWithoutReaders,
+  SYSTEM_PCSC,
+} from "../../pcsc/context.ts";
+import { CardServiceNotFoundException, CardServiceStoppedException } from "../errors/exceptions.ts";
+import { asPcscException, establishFailure, openQueryContext } from "../errors/pcsc_failure.ts";
+import { ListReadersException } from "../errors/pcsc_exceptions.ts";
 import { readerNamed } from "./identity.ts";
 import type { Reader } from "./reader.ts";
 

@@ -4,11 +4,11 @@
  * @module
  */
 
-import type { Card } from "./card.ts";
-import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { feedOf } from "../pcsc/reader_feed.ts";
+import type { Card } from "../readers/card.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { feedOf } from "../../pcsc/reader_feed.ts";
 import { Observers, report } from "./monitor.ts";
-import { Observable, Observer } from "./observer.ts";
+import { Observable, Observer } from "../observer.ts";
 import { type CardChange, CardChanges } from "./reader_changes.ts";
 
 /** What a {@link CardMonitor} tells its observers: the cards inserted, the cards removed. */

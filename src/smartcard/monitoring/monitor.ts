@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { ReaderFeed } from "../pcsc/reader_feed.ts";
-import type { ReaderReport } from "../pcsc/reader_watch.ts";
+import type { ReaderFeed } from "../../pcsc/reader_feed.ts";
+import type { ReaderReport } from "../../pcsc/reader_watch.ts";
 
 /** One observer's own bookkeeping: what it was told, as pictures come. */
 export interface ChangeTracker<C> {

@@ -11,7 +11,7 @@ import {
   type CardStatus,
   guarded,
   type SyncOrAsync,
-} from "../pcsc/card_handle.ts";
+} from "../../pcsc/card_handle.ts";
 import {
   SCARD_E_NO_SMARTCARD,
   SCARD_LEAVE_CARD,
@@ -19,15 +19,15 @@ import {
   SCARD_SHARE_SHARED,
   SCARD_UNPOWER_CARD,
   SCARD_W_REMOVED_CARD,
-} from "../pcsc/constants.ts";
-import { platformConstants } from "../pcsc/constants.ts";
-import { PcscError } from "../pcsc/context.ts";
-import type { Bytes } from "./bytes.ts";
+} from "../../pcsc/constants.ts";
+import { platformConstants } from "../../pcsc/constants.ts";
+import { PcscError } from "../../pcsc/context.ts";
+import type { Bytes } from "../bytes.ts";
 import { CardConnection } from "./card_connection.ts";
-import { CardConnectionException, NoCardException } from "./exceptions.ts";
-import { asSmartcardError } from "./pcsc_failure.ts";
+import { CardConnectionException, NoCardException } from "../errors/exceptions.ts";
+import { asSmartcardError } from "../errors/pcsc_failure.ts";
 import { fromPcscProtocol, isTransmitProtocol, protocolName, toPcscMask } from "./protocol.ts";
-import type { Reader } from "./reader.ts";
+import type { Reader } from "../readers/reader.ts";
 
 /**
  * A connection through the PC/SC service, over a card handle with a PC/SC context of its own

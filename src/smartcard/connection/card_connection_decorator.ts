@@ -4,14 +4,14 @@
  * @module
  */
 
-import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
-import type { Bytes } from "./bytes.ts";
+import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
+import type { Bytes } from "../bytes.ts";
 import type { T0ResponseHandling } from "./t0_response.ts";
 import { CardConnection } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
-import type { Reader } from "./reader.ts";
-import type { ErrorCheckingChain } from "./sw/error_checking_chain.ts";
-import type { SWExceptionClass } from "./sw/sw_exceptions.ts";
+import type { Reader } from "../readers/reader.ts";
+import type { ErrorCheckingChain } from "../status_words/error_checking_chain.ts";
+import type { SWExceptionClass } from "../status_words/sw_exceptions.ts";
 
 /**
  * Forwards everything to `component`: observers, error checking and state live there, so a

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import type { ReaderReport } from "../pcsc/reader_watch.ts";
-import type { Card } from "./card.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import type { ReaderReport } from "../../pcsc/reader_watch.ts";
+import type { Card } from "../readers/card.ts";
 import { diffPresence, type Presence, presenceOf } from "./card_presence.ts";
-import { cardIn, readerNamed } from "./identity.ts";
-import type { Reader } from "./reader.ts";
+import { cardIn, readerNamed } from "../readers/identity.ts";
+import type { Reader } from "../readers/reader.ts";
 
 /** Cards that came and went. */
 export interface CardChange {

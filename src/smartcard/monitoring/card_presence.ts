@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ReaderReport } from "../pcsc/reader_watch.ts";
+import type { ReaderReport } from "../../pcsc/reader_watch.ts";
 
 export type { ReaderReport };
 

@@ -4,11 +4,11 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { feedOf } from "../pcsc/reader_feed.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { feedOf } from "../../pcsc/reader_feed.ts";
 import { Observers, report } from "./monitor.ts";
-import { Observable, Observer } from "./observer.ts";
-import type { Reader } from "./reader.ts";
+import { Observable, Observer } from "../observer.ts";
+import type { Reader } from "../readers/reader.ts";
 import { type ReaderChange, ReaderChanges } from "./reader_changes.ts";
 
 /** What a {@link ReaderMonitor} tells its observers: the readers added, the readers removed. */

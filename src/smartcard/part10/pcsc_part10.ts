@@ -6,10 +6,10 @@
  * @module
  */
 
-import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
-import type { CardConnection } from "./card_connection.ts";
-import { checkBytes, checkInteger } from "./bytes.ts";
-import { SCARD_CTL_CODE } from "./scard_constants.ts";
+import { MAX_APDU_SIZE } from "../../pcsc/constants.ts";
+import type { CardConnection } from "../connection/card_connection.ts";
+import { checkBytes, checkInteger } from "../bytes.ts";
+import { SCARD_CTL_CODE } from "../scard_constants.ts";
 
 /** CM_IOCTL_GET_FEATURE_REQUEST: SCARD_CTL_CODE(3400), this platform's encoding of it. */
 export const CM_IOCTL_GET_FEATURE_REQUEST: number = SCARD_CTL_CODE(3400);

@@ -4,16 +4,16 @@
  * @module
  */
 
-import type { CardConnection } from "./card_connection.ts";
-import { InvalidReaderException, type SmartcardException } from "./exceptions.ts";
-import { type Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { asPcscException, openQueryContext } from "./pcsc_failure.ts";
+import type { CardConnection } from "../connection/card_connection.ts";
+import { InvalidReaderException, type SmartcardException } from "../errors/exceptions.ts";
+import { type Context, type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { asPcscException, openQueryContext } from "../errors/pcsc_failure.ts";
 import {
   AddReaderToGroupException,
   IntroduceReaderException,
   RemoveReaderFromGroupException,
-} from "./pcsc_exceptions.ts";
-import { PCSCCardConnection } from "./pcsc_card_connection.ts";
+} from "../errors/pcsc_exceptions.ts";
+import { PCSCCardConnection } from "../connection/pcsc_card_connection.ts";
 
 /**
  * A reader, known by its name. Creating one contacts nothing; connections do.

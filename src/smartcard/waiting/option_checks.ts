@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Reader } from "./reader.ts";
+import { Reader } from "../readers/reader.ts";
 
 /** Throws a `TypeError` unless `options` is an object whose `signal`, if any, is an AbortSignal. */
 export function checkOptions(options: unknown): asserts options is { signal?: AbortSignal } {

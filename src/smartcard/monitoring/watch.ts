@@ -5,13 +5,13 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { feedOf } from "../pcsc/reader_feed.ts";
-import type { Card } from "./card.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { feedOf } from "../../pcsc/reader_feed.ts";
+import type { Card } from "../readers/card.ts";
 import { EventQueue } from "./event_queue.ts";
 import type { ChangeTracker } from "./monitor.ts";
-import { checkOptions, readerFilter } from "./option_checks.ts";
-import type { Reader } from "./reader.ts";
+import { checkOptions, readerFilter } from "../waiting/option_checks.ts";
+import type { Reader } from "../readers/reader.ts";
 import { CardChanges, ReaderChanges } from "./reader_changes.ts";
 
 /**

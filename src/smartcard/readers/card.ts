@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type Bytes, toByteList } from "./bytes.ts";
-import type { CardConnection } from "./card_connection.ts";
+import { type Bytes, toByteList } from "../bytes.ts";
+import type { CardConnection } from "../connection/card_connection.ts";
 import { Reader } from "./reader.ts";
-import { toHexString } from "./util.ts";
+import { toHexString } from "../util.ts";
 
 /**
  * A card: its reader and its ATR. Two cards are equal when both match.
