@@ -25,7 +25,7 @@ export { readergroups, readers } from "./src/smartcard/readers/system.ts";
 export { Reader } from "./src/smartcard/readers/reader.ts";
 export { Card } from "./src/smartcard/readers/card.ts";
 export { CardConnection, type TransmitResult } from "./src/smartcard/connection/card_connection.ts";
-export type { SyncOrAsync } from "./src/ffi/either.ts";
+export type { SyncOrAsync } from "./src/ffi/sync_or_async.ts";
 export type { T0ResponseHandling } from "./src/smartcard/connection/t0_response.ts";
 export {
   CM_IOCTL_GET_FEATURE_REQUEST,

@@ -12,28 +12,28 @@ import { encodeIoRequest } from "../src/ffi/io_request.ts";
 import { library } from "../src/ffi/library.ts";
 import { UintCell } from "../src/ffi/native_struct.ts";
 import {
-  type CardHandle,
   connect,
   type Connected,
-  type ContextHandle,
   disconnect,
   establishContext,
   releaseContext,
+  type ScardContext,
+  type ScardHandle,
 } from "../src/ffi/pcsc.ts";
 
 const T1 = 0x2;
 
 /** A T=1 connection and the buffers of one APDU, set up once. */
 export class BareTransmit implements Disposable {
-  readonly #context: ContextHandle;
-  readonly #card: CardHandle;
+  readonly #context: ScardContext;
+  readonly #card: ScardHandle;
   readonly #pci = encodeIoRequest(CURRENT_ABI, T1);
   readonly #receive = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
   readonly #length = new UintCell(CURRENT_ABI.dword.size);
 
   /** Connects to the card in `reader`, shared, with T=1. */
   constructor(reader: string) {
-    this.#context = establishContext(true, 0) as ContextHandle;
+    this.#context = establishContext(true, 0) as ScardContext;
     const connected = connect(true, this.#context, reader, SCARD_SHARE_SHARED, T1) as Connected;
     this.#card = connected.handle;
   }

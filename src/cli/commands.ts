@@ -9,7 +9,7 @@ import { identifyAtr } from "../atr/card_list.ts";
 import { CardMonitor } from "../smartcard/monitoring/card_monitor.ts";
 import { ReaderMonitor } from "../smartcard/monitoring/reader_monitor.ts";
 import { explainAtr, explanationLines } from "./atr_explain.ts";
-import { exchange, type Exchanged, openConnection } from "./exchange.ts";
+import { exchange, type Exchanged, openConnection } from "./send_apdu.ts";
 import { type Invocation, UsageError } from "./options.ts";
 import { hex, type Output, parseHex } from "./output.ts";
 import { lookAtReaders } from "./readers.ts";

@@ -11,11 +11,9 @@ import {
   addReaderToGroup,
   beginTransaction,
   cancel,
-  type CardHandle,
   type CardStatus,
   connect,
   type Connected,
-  type ContextHandle,
   disconnect,
   endTransaction,
   establishContext,
@@ -26,12 +24,14 @@ import {
   reconnect,
   releaseContext,
   removeReaderFromGroup,
+  type ScardContext,
+  type ScardHandle,
   setAttrib,
   status,
   supportsReaderGroupChanges,
-  SystemExchange,
+  SystemCardIo,
 } from "./pcsc.ts";
-import type { SyncOrAsync } from "./either.ts";
+import type { SyncOrAsync } from "./sync_or_async.ts";
 import type { ReaderStateArray } from "./reader_state.ts";
 
 /**
@@ -39,7 +39,7 @@ import type { ReaderStateArray } from "./reader_state.ts";
  * an APDU costs no allocation, and the calls over them. One call at a time may use a set: the
  * owner serialises.
  */
-export interface Exchange {
+export interface CardIo {
   /** The response of the last call, valid until the next one. */
   readonly receive: Uint8Array;
   /** Scratch space a caller may fill with the command before calling. */
@@ -47,7 +47,7 @@ export interface Exchange {
   /** SCardTransmit, blocking or on the blocking pool; gives the response length in `receive`. */
   transmit(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     protocol: number,
     command: Uint8Array,
     length: number,
@@ -55,13 +55,13 @@ export interface Exchange {
   /** SCardControl, blocking or on the blocking pool; gives the answer's length in `receive`. */
   control(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     code: number,
     command: Uint8Array,
     length: number,
   ): SyncOrAsync<number>;
   /** SCardGetAttrib, blocking or on the blocking pool; gives the value's length in `receive`. */
-  getAttrib(blocking: boolean, card: CardHandle, attribute: number): SyncOrAsync<number>;
+  getAttrib(blocking: boolean, card: ScardHandle, attribute: number): SyncOrAsync<number>;
 }
 
 /**
@@ -72,25 +72,25 @@ export interface NativePcsc {
   /** The platform whose behaviour this is: widths, limits, traits. */
   readonly abi: Abi;
   /** SCardEstablishContext, blocking or on the blocking pool. */
-  establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle>;
+  establishContext(blocking: boolean, scope: number): SyncOrAsync<ScardContext>;
   /** SCardReleaseContext. */
-  releaseContext(context: ContextHandle): void;
+  releaseContext(context: ScardContext): void;
   /** SCardCancel; the raw code. */
-  cancel(context: ContextHandle): number;
+  cancel(context: ScardContext): number;
   /** SCardListReaders, blocking or on the blocking pool; `[]` when there are none. */
   listReaders(
     blocking: boolean,
-    context: ContextHandle,
+    context: ScardContext,
     groups: readonly string[] | null,
   ): SyncOrAsync<string[]>;
   /** SCardListReaderGroups. */
-  listReaderGroups(context: ContextHandle): string[];
+  listReaderGroups(context: ScardContext): string[];
   /** Whether reader groups can be changed here (only winscard can). */
   supportsReaderGroupChanges(): boolean;
   /** SCardIntroduceReaderGroup and SCardAddReaderToGroup. */
-  addReaderToGroup(context: ContextHandle, reader: string, group: string): void;
+  addReaderToGroup(context: ScardContext, reader: string, group: string): void;
   /** SCardRemoveReaderFromGroup. */
-  removeReaderFromGroup(context: ContextHandle, reader: string, group: string): void;
+  removeReaderFromGroup(context: ScardContext, reader: string, group: string): void;
   /** A SCARD_READERSTATE array in this platform's layout. */
   readerStates(readers: readonly string[]): ReaderStateArray;
   /**
@@ -98,14 +98,14 @@ export interface NativePcsc {
    * SCARD_E_CANCELLED are outcomes). `timeoutMs` may be fractional or Infinity.
    */
   getStatusChange(
-    context: ContextHandle,
+    context: ScardContext,
     timeoutMs: number,
     states: ReaderStateArray,
   ): Promise<number>;
   /** SCardConnect, blocking or on the blocking pool. */
   connect(
     blocking: boolean,
-    context: ContextHandle,
+    context: ScardContext,
     reader: string,
     share: number,
     protocols: number,
@@ -113,7 +113,7 @@ export interface NativePcsc {
   /** SCardReconnect, blocking or on the blocking pool; the active protocol. */
   reconnect(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     share: number,
     protocols: number,
     init: number,
@@ -122,25 +122,25 @@ export interface NativePcsc {
    * SCardDisconnect, blocking or on the blocking pool (pcsc-lite waits for another handle's
    * transaction unless the disposition is "leave").
    */
-  disconnect(blocking: boolean, card: CardHandle, disposition: number): SyncOrAsync<void>;
+  disconnect(blocking: boolean, card: ScardHandle, disposition: number): SyncOrAsync<void>;
   /** SCardBeginTransaction, blocking or on the blocking pool. */
-  beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsync<void>;
+  beginTransaction(blocking: boolean, card: ScardHandle): SyncOrAsync<void>;
   /** SCardEndTransaction, blocking or on the blocking pool. */
-  endTransaction(blocking: boolean, card: CardHandle, disposition: number): SyncOrAsync<void>;
+  endTransaction(blocking: boolean, card: ScardHandle, disposition: number): SyncOrAsync<void>;
   /**
    * SCardStatus, blocking or on the blocking pool (pcsc-lite waits for another handle's
    * transaction).
    */
-  status(blocking: boolean, card: CardHandle): SyncOrAsync<CardStatus>;
+  status(blocking: boolean, card: ScardHandle): SyncOrAsync<CardStatus>;
   /** SCardSetAttrib, blocking or on the blocking pool; `value` must not change until it settles. */
   setAttrib(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     attribute: number,
     value: Uint8Array,
   ): SyncOrAsync<void>;
   /** Buffers for SCardTransmit, SCardControl and SCardGetAttrib, and the calls over them. */
-  exchange(sendCapacity: number): Exchange;
+  cardIo(sendCapacity: number): CardIo;
 }
 
 /** The system's PC/SC library, through `Deno.dlopen`. */
@@ -163,5 +163,5 @@ export const SYSTEM_PCSC: NativePcsc = {
   endTransaction,
   status,
   setAttrib,
-  exchange: (sendCapacity) => new SystemExchange(sendCapacity),
+  cardIo: (sendCapacity) => new SystemCardIo(sendCapacity),
 };

@@ -16,17 +16,17 @@ import { UintCell } from "./native_struct.ts";
 import { ReaderStateArray } from "./reader_state.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
-import { andThen, recovered, type SyncOrAsync } from "./either.ts";
-import type { Exchange } from "./native.ts";
+import { andThen, recovered, type SyncOrAsync } from "./sync_or_async.ts";
+import type { CardIo } from "./native.ts";
 import { INFINITE, MAX_ATR_SIZE, MAX_BUFFER_SIZE_EXTENDED } from "./constants.ts";
 
 declare const contextBrand: unique symbol;
 declare const cardBrand: unique symbol;
 
 /** A SCARDCONTEXT; what it is underneath (bigint or number) is this layer's business. */
-export type ContextHandle = { readonly [contextBrand]: true };
-/** A SCARDHANDLE (a card connection), opaque like {@link ContextHandle}. */
-export type CardHandle = { readonly [cardBrand]: true };
+export type ScardContext = { readonly [contextBrand]: true };
+/** A SCARDHANDLE (a card connection), opaque like {@link ScardContext}. */
+export type ScardHandle = { readonly [cardBrand]: true };
 
 type Native = number | bigint;
 
@@ -76,13 +76,13 @@ function newHandleCell(): Uint8Array {
   return new Uint8Array(abi.handle.size);
 }
 
-const asContext = (h: Native) => h as unknown as ContextHandle;
-const asCard = (h: Native) => h as unknown as CardHandle;
+const asContext = (h: Native) => h as unknown as ScardContext;
+const asCard = (h: Native) => h as unknown as ScardHandle;
 // deno-lint-ignore no-explicit-any
-const raw = (h: ContextHandle | CardHandle): any => h;
+const raw = (h: ScardContext | ScardHandle): any => h;
 
 /** SCardEstablishContext, blocking or on the blocking pool. */
-export function establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle> {
+export function establishContext(blocking: boolean, scope: number): SyncOrAsync<ScardContext> {
   const out = newHandleCell();
   const s = sym();
   const rv = (blocking ? s.SCardEstablishContext : s.SCardEstablishContextAsync)(
@@ -98,7 +98,7 @@ export function establishContext(blocking: boolean, scope: number): SyncOrAsync<
 }
 
 /** SCardReleaseContext. */
-export function releaseContext(context: ContextHandle): void {
+export function releaseContext(context: ScardContext): void {
   check("SCardReleaseContext", sym().SCardReleaseContext(raw(context)));
 }
 
@@ -106,7 +106,7 @@ export function releaseContext(context: ContextHandle): void {
  * SCardCancel: ends a wait pending on `context` with SCARD_E_CANCELLED. Returns the raw code
  * rather than throwing: a cancel that finds nothing to cancel is not an error for the caller.
  */
-export function cancel(context: ContextHandle): number {
+export function cancel(context: ScardContext): number {
   return normaliseReturnCode(sym().SCardCancel(raw(context)));
 }
 
@@ -157,7 +157,7 @@ function readSized(
  */
 export function listReaders(
   blocking: boolean,
-  context: ContextHandle,
+  context: ScardContext,
   groups: readonly string[] | null,
 ): SyncOrAsync<string[]> {
   const groupBytes = groups && groups.length ? encodeMultiString(groups) : null;
@@ -177,7 +177,7 @@ export function listReaders(
 }
 
 /** SCardListReaderGroups. */
-export function listReaderGroups(context: ContextHandle): string[] {
+export function listReaderGroups(context: ScardContext): string[] {
   const bytes = readSized(
     "SCardListReaderGroups",
     (buf, len) => sym().SCardListReaderGroups(raw(context), buf, len.bytes),
@@ -192,7 +192,7 @@ export function supportsReaderGroupChanges(): boolean {
 }
 
 /** SCardIntroduceReaderGroup then SCardAddReaderToGroup (winscard only). */
-export function addReaderToGroup(context: ContextHandle, reader: string, group: string): void {
+export function addReaderToGroup(context: ScardContext, reader: string, group: string): void {
   const s = sym();
   if (!s.SCardIntroduceReaderGroup || !s.SCardAddReaderToGroup) {
     throw new PcscError("SCardAddReaderToGroup", abi.unsupportedFeature);
@@ -203,7 +203,7 @@ export function addReaderToGroup(context: ContextHandle, reader: string, group: 
 }
 
 /** SCardRemoveReaderFromGroup (winscard only). */
-export function removeReaderFromGroup(context: ContextHandle, reader: string, group: string): void {
+export function removeReaderFromGroup(context: ScardContext, reader: string, group: string): void {
   const s = sym();
   if (!s.SCardRemoveReaderFromGroup) {
     throw new PcscError("SCardRemoveReaderFromGroup", abi.unsupportedFeature);
@@ -216,14 +216,14 @@ export function removeReaderFromGroup(context: ContextHandle, reader: string, gr
 
 /** The result of SCardConnect. */
 export interface Connected {
-  readonly handle: CardHandle;
+  readonly handle: ScardHandle;
   readonly protocol: number;
 }
 
 /** SCardConnect: blocking, or on Deno's blocking pool. */
 export function connect(
   blocking: boolean,
-  context: ContextHandle,
+  context: ScardContext,
   reader: string,
   share: number,
   protocols: number,
@@ -248,7 +248,7 @@ export function connect(
 /** SCardReconnect, blocking or on the blocking pool; gives the active protocol. */
 export function reconnect(
   blocking: boolean,
-  card: CardHandle,
+  card: ScardHandle,
   share: number,
   protocols: number,
   initialization: number,
@@ -274,7 +274,7 @@ export function reconnect(
  */
 export function disconnect(
   blocking: boolean,
-  card: CardHandle,
+  card: ScardHandle,
   disposition: number,
 ): SyncOrAsync<void> {
   const s = sym();
@@ -286,7 +286,7 @@ export function disconnect(
  * SCardBeginTransaction: waits while another handle holds a transaction, blocking the thread
  * or on the blocking pool.
  */
-export function beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsync<void> {
+export function beginTransaction(blocking: boolean, card: ScardHandle): SyncOrAsync<void> {
   const s = sym();
   const rv = (blocking ? s.SCardBeginTransaction : s.SCardBeginTransactionAsync)(raw(card));
   return andThen(rv, (rv) => check("SCardBeginTransaction", rv));
@@ -295,7 +295,7 @@ export function beginTransaction(blocking: boolean, card: CardHandle): SyncOrAsy
 /** SCardEndTransaction, blocking or on the blocking pool. */
 export function endTransaction(
   blocking: boolean,
-  card: CardHandle,
+  card: ScardHandle,
   disposition: number,
 ): SyncOrAsync<void> {
   const s = sym();
@@ -312,7 +312,7 @@ export function endTransaction(
  */
 export function setAttrib(
   blocking: boolean,
-  card: CardHandle,
+  card: ScardHandle,
   attribute: number,
   value: Uint8Array,
 ): SyncOrAsync<void> {
@@ -340,7 +340,7 @@ const READER_NAME_GUESS = 256;
  * SCardStatus, blocking or on the blocking pool: one native call where the reader's name fits
  * the first buffer. pcsc-lite waits while another handle holds a transaction on the reader.
  */
-export function status(blocking: boolean, card: CardHandle): SyncOrAsync<CardStatus> {
+export function status(blocking: boolean, card: ScardHandle): SyncOrAsync<CardStatus> {
   const state = new UintCell(abi.dword.size);
   const protocol = new UintCell(abi.dword.size);
   const atrLen = new UintCell(abi.dword.size);
@@ -376,7 +376,7 @@ function dwTimeout(ms: number): number {
  * failures. `timeoutMs` may be fractional or Infinity (no time-out).
  */
 export async function getStatusChangeAsync(
-  context: ContextHandle,
+  context: ScardContext,
   timeoutMs: number,
   states: ReaderStateArray,
 ): Promise<number> {
@@ -391,8 +391,8 @@ export async function getStatusChangeAsync(
   return normaliseReturnCode(rv);
 }
 
-/** The system library's {@link Exchange}. */
-export class SystemExchange implements Exchange {
+/** The system library's {@link CardIo}. */
+export class SystemCardIo implements CardIo {
   /** The response of the last call, valid until the next one. */
   readonly receive: Uint8Array = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
   /** Scratch space a caller may fill with the command before calling. */
@@ -402,7 +402,7 @@ export class SystemExchange implements Exchange {
   readonly #length = new UintCell(abi.dword.size);
 
   /**
-   * Creates a `SystemExchange`.
+   * Creates a `SystemCardIo`.
    * @param sendCapacity the largest command this set will carry
    */
   constructor(sendCapacity: number) {
@@ -420,7 +420,7 @@ export class SystemExchange implements Exchange {
   /** SCardTransmit, blocking or on the blocking pool; gives the response length in {@link receive}. */
   transmit(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     protocol: number,
     command: Uint8Array,
     length: number,
@@ -442,7 +442,7 @@ export class SystemExchange implements Exchange {
   /** SCardControl, blocking or on the blocking pool; gives the response length. */
   control(
     blocking: boolean,
-    card: CardHandle,
+    card: ScardHandle,
     code: number,
     command: Uint8Array,
     length: number,
@@ -464,7 +464,7 @@ export class SystemExchange implements Exchange {
    * SCardGetAttrib, blocking or on the blocking pool; gives the attribute's length in
    * {@link receive}.
    */
-  getAttrib(blocking: boolean, card: CardHandle, attribute: number): SyncOrAsync<number> {
+  getAttrib(blocking: boolean, card: ScardHandle, attribute: number): SyncOrAsync<number> {
     const s = sym();
     const call = blocking ? s.SCardGetAttrib : s.SCardGetAttribAsync;
     const attempt = (capacities: readonly number[]): SyncOrAsync<number> => {

@@ -6,9 +6,9 @@
 
 import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
-import { andThen, recovered, type SyncOrAsync } from "../ffi/either.ts";
-import { type Exchange, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { type CardHandle as NativeCard, type CardStatus, PcscError } from "../ffi/pcsc.ts";
+import { andThen, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
+import { type CardIo, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
+import { type CardStatus, PcscError, type ScardHandle } from "../ffi/pcsc.ts";
 import { Context } from "./context.ts";
 import {
   type ReaderTransactions,
@@ -17,7 +17,7 @@ import {
 } from "./reader_transactions.ts";
 
 // the layers above write their operations once with these too
-export { andThen, guarded, recovered, type SyncOrAsync } from "../ffi/either.ts";
+export { andThen, guarded, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 export type { CardStatus } from "../ffi/pcsc.ts";
 
 /**
@@ -54,7 +54,7 @@ export class CardHandleRefusal extends Error {
 
 // What the context's finalizer disconnects first when the owner is dropped without release().
 interface Connection {
-  card: NativeCard | null;
+  card: ScardHandle | null;
   reader: string;
   disposition: number;
 }
@@ -77,7 +77,7 @@ export class CardHandle implements Disposable {
   readonly #context: Context;
   readonly #transactions: ReaderTransactions;
   readonly #connection: Connection = { card: null, reader: "", disposition: 0 };
-  #exchange: Exchange | null = null;
+  #io: CardIo | null = null;
   #protocol: number | null = null;
   #pending = 0;
   #queue: Promise<unknown> = Promise.resolve();
@@ -367,7 +367,7 @@ export class CardHandle implements Disposable {
   #run<T>(
     blocking: boolean,
     card: boolean,
-    op: (card: NativeCard) => SyncOrAsync<T>,
+    op: (card: ScardHandle) => SyncOrAsync<T>,
     reader?: string,
     defers = false,
   ): SyncOrAsync<T> {
@@ -401,7 +401,7 @@ export class CardHandle implements Disposable {
    * transaction; the context is not freed before it has run. A card or service gone by then
    * has nothing left to disconnect.
    */
-  #disconnectLater(card: NativeCard, disposition: number): void {
+  #disconnectLater(card: ScardHandle, disposition: number): void {
     const reader = this.#connection.reader;
     this.#context.during(async () => {
       await this.#transactions.whenFree(reader);
@@ -417,8 +417,8 @@ export class CardHandle implements Disposable {
       (error.code === this.#native.abi.unsupportedFeature || END_REFUSALS.includes(error.code));
   }
 
-  get #buffers(): Exchange {
-    return this.#exchange ??= this.#native.exchange(MAX_APDU_SIZE);
+  get #buffers(): CardIo {
+    return this.#io ??= this.#native.cardIo(MAX_APDU_SIZE);
   }
 
   /** The command in a buffer of its own (queued calls), or in the send buffer (blocking). */

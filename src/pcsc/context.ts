@@ -7,7 +7,7 @@
 import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { type ContextHandle, PcscError } from "../ffi/pcsc.ts";
+import { PcscError, type ScardContext } from "../ffi/pcsc.ts";
 
 // What every failed call of this layer throws: the call and its return code.
 export { PcscError };
@@ -18,7 +18,7 @@ export { type NativePcsc, SYSTEM_PCSC };
 // library it came from, never the Context itself (that would keep it reachable).
 interface Held {
   native: NativePcsc;
-  handle: ContextHandle | null;
+  handle: ScardContext | null;
   // what depends on the context and is freed just before it (a card handle on it)
   before: (() => void)[];
 }
@@ -41,7 +41,7 @@ export class Context implements Disposable {
   #running = 0;
   #released = false;
 
-  private constructor(native: NativePcsc, handle: ContextHandle) {
+  private constructor(native: NativePcsc, handle: ScardContext) {
     this.native = native;
     this.#held = { native, handle, before: [] };
     dropped.register(this, this.#held, this);
@@ -52,7 +52,7 @@ export class Context implements Disposable {
    * asks for the system scope); throws the `PcscError` of a failure.
    */
   static establish(native: NativePcsc = SYSTEM_PCSC, scope: number = SCARD_SCOPE_USER): Context {
-    return new Context(native, native.establishContext(true, scope) as ContextHandle);
+    return new Context(native, native.establishContext(true, scope) as ScardContext);
   }
 
   /** {@link Context.establish} with SCardEstablishContext on the blocking pool. */
@@ -64,7 +64,7 @@ export class Context implements Disposable {
   }
 
   /** The native handle; throws once released. */
-  get handle(): ContextHandle {
+  get handle(): ScardContext {
     const handle = this.#held.handle;
     if (this.#released || handle === null) throw new Error("PC/SC context already released");
     return handle;
@@ -76,7 +76,7 @@ export class Context implements Disposable {
   }
 
   /** Runs a call that uses this context on the blocking pool; see {@link release}. */
-  async during<T>(call: (handle: ContextHandle) => Promise<T>): Promise<T> {
+  async during<T>(call: (handle: ScardContext) => Promise<T>): Promise<T> {
     const handle = this.handle;
     this.#running++;
     try {

@@ -4,7 +4,7 @@
  * while the service was down, an APDU waits in the PC/SC client behind a transaction.
  *
  * The system's native interface is shared by every layer, so it is wrapped in place (each
- * function, and those of the exchange objects it hands out) while the spy lives, and put back
+ * function, and those of the card I/O objects it hands out) while the spy lives, and put back
  * on dispose. Calls are counted by function name (`getStatusChange`, `establishContext`,
  * `transmit`...).
  *
@@ -82,7 +82,7 @@ export class NativeCalls implements Disposable {
         bump(this.#failed, 1);
         throw error;
       }
-      if (name === "exchange") return this.#wrapMethods(result as object);
+      if (name === "cardIo") return this.#wrapMethods(result as object);
       if (!(result instanceof Promise)) return result;
       bump(this.#pending, 1);
       if (wait) this.#pendingWaits++;
@@ -99,7 +99,7 @@ export class NativeCalls implements Disposable {
     };
   }
 
-  /** The exchange object's calls (transmit, control, getAttrib), counted too. */
+  /** The card I/O object's calls (transmit, control, getAttrib), counted too. */
   #wrapMethods(object: object): object {
     const target = object as Record<string, unknown>;
     for (let proto = Object.getPrototypeOf(object); proto && proto !== Object.prototype;) {

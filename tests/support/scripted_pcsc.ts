@@ -21,13 +21,13 @@
  */
 
 import { type Abi, LINUX_ABI } from "../../src/ffi/abi.ts";
-import type { Exchange, NativePcsc } from "../../src/ffi/native.ts";
-import type { CardHandle, CardStatus, Connected, ContextHandle } from "../../src/ffi/pcsc.ts";
-import type { SyncOrAsync } from "../../src/ffi/either.ts";
+import type { CardIo, NativePcsc } from "../../src/ffi/native.ts";
+import type { CardStatus, Connected, ScardContext, ScardHandle } from "../../src/ffi/pcsc.ts";
+import type { SyncOrAsync } from "../../src/ffi/sync_or_async.ts";
 import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
 import { CallControl } from "./scripted/call_control.ts";
 import { ScriptedCardHandles } from "./scripted/card_handles.ts";
-import { ScriptedExchange } from "./scripted/exchange.ts";
+import { ScriptedCardIo } from "./scripted/card_io.ts";
 import { type ScriptedCall, ScriptedService } from "./scripted/service.ts";
 import { ScriptedWaits } from "./scripted/status_change.ts";
 import { ScriptedTransactions } from "./scripted/transactions.ts";
@@ -204,15 +204,15 @@ export class ScriptedPcsc implements NativePcsc {
 
   // ----- the native interface -----
 
-  establishContext(blocking: boolean, scope: number): SyncOrAsync<ContextHandle> {
+  establishContext(blocking: boolean, scope: number): SyncOrAsync<ScardContext> {
     this.calls.push({ call: "SCardEstablishContext", scope });
     return this.#control.settle(blocking, "SCardEstablishContext", () => {
       this.#service.checkRunning("SCardEstablishContext");
-      return this.#service.establish() as unknown as ContextHandle;
+      return this.#service.establish() as unknown as ScardContext;
     });
   }
 
-  releaseContext(handle: ContextHandle): void {
+  releaseContext(handle: ScardContext): void {
     const context = handle as unknown as number;
     this.calls.push({ call: "SCardReleaseContext", context });
     if (this.#waits.pendingOn(context)) {
@@ -221,13 +221,13 @@ export class ScriptedPcsc implements NativePcsc {
     this.#service.release(context);
   }
 
-  cancel(handle: ContextHandle): number {
+  cancel(handle: ScardContext): number {
     return this.#waits.cancel(handle);
   }
 
   listReaders(
     blocking: boolean,
-    handle: ContextHandle,
+    handle: ScardContext,
     _groups: readonly string[] | null,
   ): SyncOrAsync<string[]> {
     this.calls.push({ call: "SCardListReaders", context: handle as unknown as number });
@@ -242,7 +242,7 @@ export class ScriptedPcsc implements NativePcsc {
   }
 
   getStatusChange(
-    handle: ContextHandle,
+    handle: ScardContext,
     timeoutMs: number,
     states: ReaderStateArray,
   ): Promise<number> {
@@ -263,7 +263,7 @@ export class ScriptedPcsc implements NativePcsc {
   }
   connect(
     blocking: boolean,
-    handle: ContextHandle,
+    handle: ScardContext,
     reader: string,
     share: number,
     protocols: number,
@@ -275,7 +275,7 @@ export class ScriptedPcsc implements NativePcsc {
   }
   reconnect(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     share: number,
     protocols: number,
     init: number,
@@ -285,37 +285,37 @@ export class ScriptedPcsc implements NativePcsc {
   reconnectAsync(): never {
     return notScripted("SCardReconnect");
   }
-  disconnect(blocking: boolean, handle: CardHandle, disposition: number): SyncOrAsync<void> {
+  disconnect(blocking: boolean, handle: ScardHandle, disposition: number): SyncOrAsync<void> {
     return this.#control.settle(blocking, "SCardDisconnect", () => {
       const reader = this.#cards.disconnect(handle, disposition);
       this.#transactions.endHeldBy(reader, handle as unknown as number);
     });
   }
-  beginTransaction(blocking: boolean, handle: CardHandle): SyncOrAsync<void> {
+  beginTransaction(blocking: boolean, handle: ScardHandle): SyncOrAsync<void> {
     return this.#transactions.begin(blocking, handle);
   }
   beginTransactionAsync(): never {
     return notScripted("SCardBeginTransaction");
   }
-  endTransaction(blocking: boolean, handle: CardHandle, disposition: number): SyncOrAsync<void> {
+  endTransaction(blocking: boolean, handle: ScardHandle, disposition: number): SyncOrAsync<void> {
     return this.#control.settle(
       blocking,
       "SCardEndTransaction",
       () => this.#transactions.end(handle, disposition),
     );
   }
-  status(blocking: boolean, handle: CardHandle): SyncOrAsync<CardStatus> {
+  status(blocking: boolean, handle: ScardHandle): SyncOrAsync<CardStatus> {
     return this.#control.settle(blocking, "SCardStatus", () => this.#cards.status(handle));
   }
   setAttrib(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     attribute: number,
     value: Uint8Array,
   ): SyncOrAsync<void> {
     return this.#cards.setAttrib(blocking, handle, attribute, value);
   }
-  exchange(sendCapacity: number): Exchange {
+  cardIo(sendCapacity: number): CardIo {
     // the script is read at each call: a test may change `answer` after connecting
     const script = {
       answer: (apdu: Uint8Array, reader: string, protocol: number) =>
@@ -323,7 +323,7 @@ export class ScriptedPcsc implements NativePcsc {
       controlAnswer: (code: number, data: Uint8Array, reader: string) =>
         this.controlAnswer(code, data, reader),
     };
-    return new ScriptedExchange(sendCapacity, {
+    return new ScriptedCardIo(sendCapacity, {
       service: this.#service,
       control: this.#control,
       cards: this.#cards,

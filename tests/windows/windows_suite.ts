@@ -31,7 +31,7 @@ import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
 import * as pcsc from "../../src/ffi/pcsc.ts";
-import type { CardStatus, Connected, ContextHandle } from "../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected, ScardContext } from "../../src/ffi/pcsc.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../../src/testing/library.ts";
@@ -117,7 +117,7 @@ onStack(
     await using card = newCard(ATR_T0_T1, 1);
     await card.insert();
     await cardPresent(READER1);
-    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
+    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ScardContext;
     try {
       const states = pcsc.readerStates([READER0, READER1]);
       assert.equal(states.buffer.length, 2 * 64);
@@ -468,7 +468,7 @@ wineCannot(
     await using card = newCard(ATR_T1);
     await card.insert();
     await cardPresent(READER0);
-    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
+    const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ScardContext;
     try {
       const { handle } = pcsc.connect(true, context, READER0, SCARD_SHARE_SHARED, T1) as Connected;
       const status = pcsc.status(true, handle) as CardStatus;
@@ -485,7 +485,7 @@ onStack("SCardStatusA gives the reader's name and the card's ATR", async () => {
   await using card = newCard(ATR_T0_T1);
   await card.insert();
   await cardPresent(READER0);
-  const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ContextHandle;
+  const context = pcsc.establishContext(true, SCARD_SCOPE_USER) as ScardContext;
   try {
     const { handle, protocol } = pcsc.connect(
       true,

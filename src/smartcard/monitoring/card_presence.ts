@@ -18,8 +18,8 @@ export interface Presence {
   readonly events: number | null;
 }
 
-/** A card that came or went: its reader's name and ATR. */
-export interface CardChange {
+/** A card that came or went, as a reader name and an ATR (before it is a `Card`). */
+export interface CardInReader {
   readonly reader: string;
   readonly atr: readonly number[];
 }
@@ -44,9 +44,9 @@ export function presenceOf(report: ReaderReport): Presence {
 export function diffPresence(
   before: ReadonlyMap<string, Presence>,
   after: ReadonlyMap<string, Presence>,
-): { inserted: CardChange[]; removed: CardChange[] } {
-  const inserted: CardChange[] = [];
-  const removed: CardChange[] = [];
+): { inserted: CardInReader[]; removed: CardInReader[] } {
+  const inserted: CardInReader[] = [];
+  const removed: CardInReader[] = [];
   for (const [reader, was] of before) {
     if (!was.present) continue;
     const now = after.get(reader);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SyncOrAsync } from "../../../src/ffi/either.ts";
+import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { PcscError } from "../../../src/ffi/pcsc.ts";
 
 /** See the module comment. */

@@ -29,8 +29,8 @@ import {
   SCARD_W_REMOVED_CARD,
   SCARD_W_RESET_CARD,
 } from "../../../src/ffi/error_codes.ts";
-import type { CardHandle, CardStatus, Connected, ContextHandle } from "../../../src/ffi/pcsc.ts";
-import type { SyncOrAsync } from "../../../src/ffi/either.ts";
+import type { CardStatus, Connected, ScardContext, ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedReader, ScriptedService } from "./service.ts";
 
@@ -70,7 +70,7 @@ export class ScriptedCardHandles {
 
   connect(
     blocking: boolean,
-    handle: ContextHandle,
+    handle: ScardContext,
     reader: string,
     share: number,
     protocols: number,
@@ -104,13 +104,13 @@ export class ScriptedCardHandles {
         events: r.events,
         resetPending: false,
       });
-      return { handle: card as unknown as CardHandle, protocol };
+      return { handle: card as unknown as ScardHandle, protocol };
     });
   }
 
   reconnect(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     share: number,
     protocols: number,
     init: number,
@@ -139,7 +139,7 @@ export class ScriptedCardHandles {
   }
 
   /** SCardDisconnect; gives the reader whose transaction, if this handle held it, ends. */
-  disconnect(handle: CardHandle, disposition: number): ScriptedReader | undefined {
+  disconnect(handle: ScardHandle, disposition: number): ScriptedReader | undefined {
     const card = handle as unknown as number;
     this.#service.calls.push({ call: "SCardDisconnect", card, disposition });
     const c = this.card("SCardDisconnect", handle, false);
@@ -151,7 +151,7 @@ export class ScriptedCardHandles {
     return this.#service.readers.get(c.reader);
   }
 
-  status(handle: CardHandle): CardStatus {
+  status(handle: ScardHandle): CardStatus {
     this.#service.calls.push({ call: "SCardStatus", card: handle as unknown as number });
     const c = this.card("SCardStatus", handle);
     this.#control.failIfTold("SCardStatus");
@@ -164,7 +164,7 @@ export class ScriptedCardHandles {
 
   setAttrib(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     attribute: number,
     value: Uint8Array,
   ): SyncOrAsync<void> {
@@ -180,7 +180,7 @@ export class ScriptedCardHandles {
    * The scripted card of `handle`; a call on a card taken out since the connect (unless the
    * call needs no card: `card` false) fails as pcsc-lite's does.
    */
-  card(call: string, handle: CardHandle, card = true): ScriptedCard {
+  card(call: string, handle: ScardHandle, card = true): ScriptedCard {
     const service = this.#service;
     service.checkRunning(call);
     const c = this.#cards.get(handle as unknown as number);

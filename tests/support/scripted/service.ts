@@ -20,7 +20,7 @@ import {
   SCARD_E_SERVICE_STOPPED,
   SCARD_F_COMM_ERROR,
 } from "../../../src/ffi/error_codes.ts";
-import { type ContextHandle, PcscError } from "../../../src/ffi/pcsc.ts";
+import { PcscError, type ScardContext } from "../../../src/ffi/pcsc.ts";
 
 /** A native call as the scripted service saw it. */
 export interface ScriptedCall {
@@ -196,7 +196,7 @@ export class ScriptedService {
   }
 
   /** Throws as the service would for `call` on `handle`: no service, or a context of old. */
-  checkContext(call: string, handle: ContextHandle): void {
+  checkContext(call: string, handle: ScardContext): void {
     this.checkRunning(call);
     if (!this.#contexts.has(handle as unknown as number)) {
       throw this.error(call, SCARD_E_INVALID_HANDLE);

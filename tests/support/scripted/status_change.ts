@@ -19,7 +19,7 @@ import {
   SCARD_E_TIMEOUT,
   SCARD_E_UNKNOWN_READER,
 } from "../../../src/ffi/error_codes.ts";
-import type { ContextHandle, PcscError } from "../../../src/ffi/pcsc.ts";
+import type { PcscError, ScardContext } from "../../../src/ffi/pcsc.ts";
 import type { ReaderStateArray } from "../../../src/ffi/reader_state.ts";
 import type { ScriptedService } from "./service.ts";
 
@@ -82,7 +82,7 @@ export class ScriptedWaits {
   }
 
   /** SCardCancel: ends the context's pending waits, unless the cancel is one of the lost. */
-  cancel(handle: ContextHandle): number {
+  cancel(handle: ScardContext): number {
     const context = handle as unknown as number;
     this.#service.calls.push({ call: "SCardCancel", context });
     if (this.#lostCancels > 0) {
@@ -97,7 +97,7 @@ export class ScriptedWaits {
 
   /** SCardGetStatusChange, resolving to its return code. */
   getStatusChange(
-    handle: ContextHandle,
+    handle: ScardContext,
     timeoutMs: number,
     states: ReaderStateArray,
   ): Promise<number> {

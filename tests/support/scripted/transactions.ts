@@ -9,8 +9,8 @@
 
 import { SCARD_EJECT_CARD, SCARD_LEAVE_CARD } from "../../../src/ffi/constants.ts";
 import { SCARD_E_NOT_TRANSACTED, SCARD_E_SHARING_VIOLATION } from "../../../src/ffi/error_codes.ts";
-import type { CardHandle } from "../../../src/ffi/pcsc.ts";
-import type { SyncOrAsync } from "../../../src/ffi/either.ts";
+import type { ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedCardHandles } from "./card_handles.ts";
 import type { ScriptedReader, ScriptedService } from "./service.ts";
@@ -37,7 +37,7 @@ export class ScriptedTransactions {
     return this.#service.reader(name).lockWaiters.length;
   }
 
-  begin(blocking: boolean, handle: CardHandle): SyncOrAsync<void> {
+  begin(blocking: boolean, handle: ScardHandle): SyncOrAsync<void> {
     const card = handle as unknown as number;
     this.#service.calls.push({ call: "SCardBeginTransaction", card });
     const take = (): boolean => {
@@ -64,7 +64,7 @@ export class ScriptedTransactions {
     })();
   }
 
-  end(handle: CardHandle, disposition: number): void {
+  end(handle: ScardHandle, disposition: number): void {
     const card = handle as unknown as number;
     this.#service.calls.push({ call: "SCardEndTransaction", card, disposition });
     const c = this.#cards.card("SCardEndTransaction", handle);

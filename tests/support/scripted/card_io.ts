@@ -12,9 +12,9 @@ import {
   SCARD_E_PROTO_MISMATCH,
 } from "../../../src/ffi/error_codes.ts";
 import { MAX_BUFFER_SIZE_EXTENDED } from "../../../src/ffi/constants.ts";
-import type { Exchange } from "../../../src/ffi/native.ts";
-import type { CardHandle } from "../../../src/ffi/pcsc.ts";
-import type { SyncOrAsync } from "../../../src/ffi/either.ts";
+import type { CardIo } from "../../../src/ffi/native.ts";
+import type { ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedCardHandles } from "./card_handles.ts";
 import type { ScriptedService } from "./service.ts";
@@ -36,7 +36,7 @@ export interface ExchangeParts {
 }
 
 /** See the module comment. */
-export class ScriptedExchange implements Exchange {
+export class ScriptedCardIo implements CardIo {
   /** The answer of the last call, as the real buffers hold it. */
   readonly receive: Uint8Array = new Uint8Array(MAX_BUFFER_SIZE_EXTENDED);
   /** Scratch space for the command. */
@@ -51,7 +51,7 @@ export class ScriptedExchange implements Exchange {
 
   transmit(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     protocol: number,
     command: Uint8Array,
     length: number,
@@ -73,7 +73,7 @@ export class ScriptedExchange implements Exchange {
 
   control(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     code: number,
     command: Uint8Array,
     length: number,
@@ -94,7 +94,7 @@ export class ScriptedExchange implements Exchange {
 
   getAttrib(
     blocking: boolean,
-    handle: CardHandle,
+    handle: ScardHandle,
     attribute: number,
   ): SyncOrAsync<number> {
     const { service, control, cards } = this.#parts;
