@@ -17,7 +17,7 @@ import type { ErrorCheckingChain } from "../status_words/error_checking_chain.ts
 import type { SWExceptionClass } from "../status_words/sw_exceptions.ts";
 import { checkProtocolMask, isTransmitProtocol, RAW, T0, T1, T15 } from "./protocol.ts";
 import { CardConnectionException } from "../errors/exceptions.ts";
-import { getResponse, T0_DEFAULT, type T0ResponseHandling, withLe } from "./t0_response.ts";
+import { T0_DEFAULT, type T0ResponseHandling, withT0Responses } from "./t0_response.ts";
 
 /** What `transmit` resolves to: response data, SW1, SW2. */
 export type TransmitResult = [response: number[], sw1: number, sw2: number];
@@ -239,44 +239,18 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
     const command = apdu instanceof CommandAPDU ? apdu.toBytes() : apdu;
     this.#checkCommand(command, protocol);
     this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
-    const t0 = this.#t0;
     const first = this.#exchange(blocking, command, protocol);
-    const done = (result: TransmitResult): TransmitResult => {
+    const whole = this.#t0 === null ? first : withT0Responses(
+      Array.from(command),
+      first,
+      this.#t0,
+      (next) => this.#exchange(blocking, next, protocol),
+    );
+    // the chain checks the whole exchange's final status word
+    return andThen(whole, (result) => {
       if (this.#chain) this.#chain[0].check(...result);
       return result;
-    };
-    if (t0 === null) return andThen(first, done);
-    // T=0's follow-ups, each an exchange the observers see; the chain checks the whole
-    const cla = command[0];
-    const follow = (
-      result: TransmitResult,
-      sent: readonly number[],
-      data: number[],
-      round: number,
-    ): SyncOrAsync<TransmitResult> => {
-      const [response, sw1, sw2] = result;
-      const next = sw1 === 0x61 && t0.getResponse
-        ? getResponse(cla, sw2)
-        : sw1 === 0x6C && t0.resendWithLe
-        ? withLe(sent, sw2)
-        : null;
-      // data a 61xx exchange gave is kept; a 6Cxx answer carries none worth keeping
-      const kept = sw1 === 0x6C ? data : [...data, ...response];
-      if (next === null) return done([kept, sw1, sw2]);
-      if (round >= t0.maxRounds) {
-        throw new CardConnectionException(
-          `T=0 response handling: the card still answers ${hex(sw1)} ${hex(sw2)} after ` +
-            `${t0.maxRounds} follow-up commands`,
-        );
-      }
-      return andThen(
-        this.#exchange(blocking, next, protocol),
-        (result) => follow(result, next, kept, round + 1),
-      ) as SyncOrAsync<TransmitResult>;
-    };
-    return andThen(first, (result) => follow(result, Array.from(command), [], 0)) as SyncOrAsync<
-      TransmitResult
-    >;
+    });
   }
 
   /** One command and its response, as the observers see them. */
@@ -479,8 +453,4 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
       );
     }
   }
-}
-
-function hex(byte: number): string {
-  return byte.toString(16).toUpperCase().padStart(2, "0");
 }

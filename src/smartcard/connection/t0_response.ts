@@ -5,6 +5,13 @@
  * @module
  */
 
+import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
+import { CardConnectionException } from "../errors/exceptions.ts";
+import { toHexString } from "../util.ts";
+
+/** One exchange as a connection's `transmit` gives it: response data, SW1, SW2. */
+export type Exchanged = [response: number[], sw1: number, sw2: number];
+
 /** What a connection does by itself about 61xx and 6Cxx; see `setT0ResponseHandling`. */
 export interface T0ResponseHandling {
   /** 61xx: send GET RESPONSE (`CLA C0 00 00 xx`) until the card has given everything. */
@@ -48,4 +55,46 @@ export function withLe(command: readonly number[], le: number): number[] {
   if (hasLe) body[body.length - 1] = le;
   else body.push(le);
   return body;
+}
+
+/**
+ * The whole of `command`'s exchange under `handling`: the first response, then each follow-up
+ * the card asks for, sent by `exchange` (so that observers see every one), blocking or not as
+ * `exchange` is. The data of the 61xx rounds is concatenated; a 6Cxx answer's is dropped.
+ * Past `maxRounds` follow-ups it fails, naming the status word the card still gives.
+ */
+export function withT0Responses(
+  command: readonly number[],
+  first: SyncOrAsync<Exchanged>,
+  handling: T0ResponseHandling,
+  exchange: (command: number[]) => SyncOrAsync<Exchanged>,
+): SyncOrAsync<Exchanged> {
+  const cla = command[0];
+  const follow = (
+    [response, sw1, sw2]: Exchanged,
+    sent: readonly number[],
+    data: number[],
+    round: number,
+  ): SyncOrAsync<Exchanged> => {
+    const next = sw1 === 0x61 && handling.getResponse
+      ? getResponse(cla, sw2)
+      : sw1 === 0x6C && handling.resendWithLe
+      ? withLe(sent, sw2)
+      : null;
+    const kept = sw1 === 0x6C ? data : [...data, ...response];
+    if (next === null) return [kept, sw1, sw2];
+    if (round >= handling.maxRounds) {
+      throw new CardConnectionException(
+        `T=0 response handling: the card still answers ${toHexString([sw1, sw2])} after ` +
+          `${handling.maxRounds} follow-up commands`,
+      );
+    }
+    return andThen(
+      exchange(next),
+      (result) => follow(result, next, kept, round + 1),
+    ) as SyncOrAsync<
+      Exchanged
+    >;
+  };
+  return andThen(first, (result) => follow(result, command, [], 0)) as SyncOrAsync<Exchanged>;
 }
