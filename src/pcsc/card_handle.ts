@@ -372,23 +372,50 @@ export class CardHandle implements Disposable {
     defers = false,
   ): SyncOrAsync<T> {
     const start = (): SyncOrAsync<T> => {
-      if (this.#released) throw new CardHandleRefusal("released");
-      const handle = this.#connection.card;
-      if (card && handle === null) throw new CardHandleRefusal("not connected");
-      if (!card && handle !== null) throw new CardHandleRefusal("connected");
-      return op(handle!);
+      const refusal = this.#refusal(card);
+      if (refusal !== null) throw refusal;
+      return op(this.#connection.card!);
     };
     if (blocking) {
-      if (this.#pending > 0) throw new CardHandleRefusal("busy");
-      if (!defers && !this.#released && this.#blocker(reader) !== null) {
-        throw new CardHandleRefusal("transaction elsewhere", reader ?? this.#connection.reader);
-      }
-      return start();
+      const refusal = this.refusal(true, card, reader, defers);
+      if (refusal !== null) throw refusal;
+      return op(this.#connection.card!);
     }
     this.#pending++;
     const run = this.#queue.then(start);
     this.#queue = run.catch(() => {});
     return run.finally(() => this.#pending--);
+  }
+
+  /**
+   * Why a call could not run now, or null: the one check of the handle's state, which every
+   * call makes (a queued one when its turn comes) and an owner may make first, to refuse at
+   * once. `card`: whether the call needs a connected card (true) or an unconnected handle
+   * (false). A promise call queued behind others is only checked for a release now: it finds
+   * the state they leave. A blocking call is also refused while a call is pending ("busy"),
+   * and where another handle's transaction would hold it up, unless it `defers` (a
+   * disconnect, which knows how to wait).
+   */
+  refusal(
+    blocking: boolean,
+    card: boolean,
+    reader: string = this.#connection.reader,
+    defers = false,
+  ): CardHandleRefusal | null {
+    if (this.#released) return new CardHandleRefusal("released");
+    if (blocking && this.#pending > 0) return new CardHandleRefusal("busy");
+    if (!blocking && this.#pending > 0) return null;
+    const state = this.#refusal(card);
+    if (state !== null || !blocking || defers || this.#blocker(reader) === null) return state;
+    return new CardHandleRefusal("transaction elsewhere", reader);
+  }
+
+  #refusal(card: boolean): CardHandleRefusal | null {
+    if (this.#released) return new CardHandleRefusal("released");
+    const connected = this.#connection.card !== null;
+    if (card && !connected) return new CardHandleRefusal("not connected");
+    if (!card && connected) return new CardHandleRefusal("connected");
+    return null;
   }
 
   /** How another handle of this process claims the transaction a call could wait for. */

@@ -95,6 +95,6 @@ onStack("a transmit queued behind a connect that fails never reaches PC/SC", asy
   await assert.rejects(connecting, NoCardException);
   await assert.rejects(transmitting, {
     name: "CardConnectionException",
-    message: "Card not connected",
+    message: "Cannot transmit: card not connected",
   });
 });

@@ -60,22 +60,14 @@ export class PCSCCardConnection extends CardConnection {
     return this.#handle.connected;
   }
 
-  /** Refuses what cannot run now; see {@link CardConnection.assertUsable}. */
+  /**
+   * Refuses at once what the card handle would refuse (see `CardHandle.refusal`, the one
+   * check of its state), before observers hear of the call. A disconnect is not refused for
+   * another handle's transaction: it lets the card go and disconnects later.
+   */
   protected assertUsable(what: string, needsCard: boolean, blocking: boolean): void {
-    const handle = this.#handle;
-    if (handle.released) throw released(what);
-    if (blocking && handle.pending > 0) throw busy(what);
-    // A promise call queued behind others (connect() then transmit() without await) finds
-    // the state they leave: the handle checks it when the call's turn comes.
-    if (!blocking && handle.pending > 0) return;
-    if (needsCard && !handle.connected) {
-      throw new CardConnectionException(`Cannot ${what}: card not connected`);
-    }
-    if (!needsCard && handle.connected) {
-      throw new CardConnectionException(
-        `Cannot ${what}: already connected; disconnect or reconnect first`,
-      );
-    }
+    const refusal = this.#handle.refusal(blocking, needsCard, undefined, what === "disconnect");
+    if (refusal !== null) throw refused(refusal, what);
   }
 
   /** Resolves once every queued promise call has ended. */
@@ -273,26 +265,31 @@ export class PCSCCardConnection extends CardConnection {
     run: () => SyncOrAsync<T>,
     fail: (error: unknown) => unknown,
   ): SyncOrAsync<T> {
-    return guarded(run, (error) => {
-      if (!(error instanceof CardHandleRefusal)) return fail(error);
-      switch (error.reason) {
-        case "released":
-          return released(what);
-        case "busy":
-          return busy(what);
-        case "not connected":
-          return new CardConnectionException("Card not connected");
-        case "connected":
-          return new CardConnectionException(`Cannot ${what}: already connected`);
-        case "transaction elsewhere":
-          return heldElsewhere(what, error.reader!);
-      }
-    });
+    return guarded(
+      run,
+      (error) => error instanceof CardHandleRefusal ? refused(error, what) : fail(error),
+    );
   }
 }
 
-function released(what: string): CardConnectionException {
-  return new CardConnectionException(`Cannot ${what}: the connection has been released`);
+/** A refusal of the card handle, as the framework words it for the call `what`. */
+function refused(refusal: CardHandleRefusal, what: string): CardConnectionException {
+  switch (refusal.reason) {
+    case "released":
+      return new CardConnectionException(`Cannot ${what}: the connection has been released`);
+    case "busy":
+      return new CardConnectionException(
+        `Cannot ${what} while a promise call on this connection is pending: await it first`,
+      );
+    case "not connected":
+      return new CardConnectionException(`Cannot ${what}: card not connected`);
+    case "connected":
+      return new CardConnectionException(
+        `Cannot ${what}: already connected; disconnect or reconnect first`,
+      );
+    case "transaction elsewhere":
+      return heldElsewhere(what, refusal.reader!);
+  }
 }
 
 function heldElsewhere(what: string, reader: string): CardConnectionException {
@@ -301,12 +298,6 @@ function heldElsewhere(what: string, reader: string): CardConnectionException {
     `Cannot ${what}: another connection of this process holds (or is beginning) a ` +
       `transaction on ${reader}, and PC/SC would make this call wait until it ends, which ` +
       `this thread could never let happen. End that transaction first${promiseForm}.`,
-  );
-}
-
-function busy(what: string): CardConnectionException {
-  return new CardConnectionException(
-    `Cannot ${what} while a promise call on this connection is pending: await it first`,
   );
 }
 
