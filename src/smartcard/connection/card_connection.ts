@@ -15,15 +15,12 @@ import { Observable } from "../observer.ts";
 import type { Reader } from "../readers/reader.ts";
 import type { ErrorCheckingChain } from "../status_words/error_checking_chain.ts";
 import type { SWExceptionClass } from "../status_words/sw_exceptions.ts";
-import { checkProtocolMask, isTransmitProtocol, RAW, T0, T1, T15 } from "./protocol.ts";
-import { CardConnectionException } from "../errors/exceptions.ts";
-import { T0_DEFAULT, type T0ResponseHandling, withT0Responses } from "./t0_response.ts";
+import { checkProtocolMask, RAW, T0, T1, T15 } from "./protocol.ts";
+import { t0Handling, type T0ResponseHandling, withT0Responses } from "./t0_response.ts";
+import { checkCommand, checkConnectArguments } from "./connection_arguments.ts";
 
 /** What `transmit` resolves to: response data, SW1, SW2. */
 export type TransmitResult = [response: number[], sw1: number, sw2: number];
-
-/** Share modes, as pyscard passes them to SCardConnect. */
-const SHARE_MODES = [1, 2, 3];
 
 /**
  * A connection to a card. Created unconnected by `Reader.createConnection()` or
@@ -144,7 +141,7 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
   }
 
   #connect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
-    this.#checkConnectArgs(protocol, mode, disposition);
+    checkConnectArguments(protocol, mode, disposition);
     this.assertUsable(blocking ? "connectSync" : "connect", false, blocking);
     this.notify("connect");
     return this.doConnect(blocking, protocol, mode, disposition);
@@ -165,7 +162,7 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
   }
 
   #reconnect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
-    this.#checkConnectArgs(protocol, mode, disposition);
+    checkConnectArguments(protocol, mode, disposition);
     this.assertUsable(blocking ? "reconnectSync" : "reconnect", true, blocking);
     this.notify("reconnect");
     return this.doReconnect(blocking, protocol, mode, disposition);
@@ -237,7 +234,7 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
     protocol?: number,
   ): SyncOrAsync<TransmitResult> {
     const command = apdu instanceof CommandAPDU ? apdu.toBytes() : apdu;
-    this.#checkCommand(command, protocol);
+    checkCommand(command, protocol);
     this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
     const first = this.#exchange(blocking, command, protocol);
     const whole = this.#t0 === null ? first : withT0Responses(
@@ -348,23 +345,7 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
    * stays as it is, and code written for it gets the handling unchanged.
    */
   setT0ResponseHandling(handling: boolean | Partial<T0ResponseHandling>): void {
-    if (handling === false) {
-      this.#t0 = null;
-      return;
-    }
-    const chosen = handling === true ? T0_DEFAULT : { ...T0_DEFAULT, ...handling };
-    if (typeof handling === "object" && handling !== null) {
-      checkInteger(chosen.maxRounds, "maxRounds", 1, 65536);
-    } else if (handling !== true) {
-      throw new TypeError(
-        "handling must be true, false or { getResponse, resendWithLe, maxRounds }",
-      );
-    }
-    this.#t0 = Object.freeze({
-      getResponse: Boolean(chosen.getResponse),
-      resendWithLe: Boolean(chosen.resendWithLe),
-      maxRounds: chosen.maxRounds,
-    });
+    this.#t0 = t0Handling(handling);
   }
 
   /** The T=0 response handling in force, or null when off. */
@@ -419,38 +400,6 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
     } catch (error) {
       // reportError would end the process in Deno: an observer must not take a transmit down
       console.error("CardConnectionObserver.update threw:", error);
-    }
-  }
-
-  // ----- argument checks -----
-
-  #checkConnectArgs(protocol?: number, mode?: number, disposition?: number): void {
-    if (protocol !== undefined && protocol !== null) checkProtocolMask(protocol, "protocol");
-    if (mode !== undefined && mode !== null) {
-      checkInteger(mode, "mode", 1, 3);
-      if (!SHARE_MODES.includes(mode)) throw new RangeError(`mode must be 1, 2 or 3`);
-    }
-    if (disposition !== undefined && disposition !== null) {
-      checkInteger(disposition, "disposition", 0, 3);
-    }
-  }
-
-  #checkCommand(command: Bytes, protocol?: number): void {
-    checkBytes(command, "command", MAX_APDU_SIZE);
-    if (command.length < 4) {
-      const length = command.length === 0
-        ? "empty"
-        : `${command.length} byte${command.length === 1 ? "" : "s"} long`;
-      throw new RangeError(
-        `command is ${length}: an APDU has at least 4 bytes (CLA INS P1 P2)`,
-      );
-    }
-    if (protocol === undefined || protocol === null) return;
-    if (!isTransmitProtocol(protocol)) {
-      throw new RangeError(
-        `protocol must be T0_protocol (1), T1_protocol (2) or RAW_protocol (0x10000), ` +
-          `not ${typeof protocol === "number" ? protocol : typeof protocol}`,
-      );
     }
   }
 }

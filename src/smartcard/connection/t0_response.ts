@@ -8,6 +8,7 @@
 import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
 import { CardConnectionException } from "../errors/exceptions.ts";
 import { toHexString } from "../util.ts";
+import { checkInteger } from "../bytes.ts";
 
 /** One exchange as a connection's `transmit` gives it: response data, SW1, SW2. */
 export type Exchanged = [response: number[], sw1: number, sw2: number];
@@ -28,6 +29,27 @@ export const T0_DEFAULT: T0ResponseHandling = Object.freeze({
   resendWithLe: true,
   maxRounds: 256,
 });
+
+/**
+ * The handling `setT0ResponseHandling` was given, checked: `false` is none (null), `true` the
+ * default, an object the default with its parts replaced.
+ */
+export function t0Handling(
+  handling: boolean | Partial<T0ResponseHandling>,
+): T0ResponseHandling | null {
+  if (handling === false) return null;
+  const chosen = handling === true ? T0_DEFAULT : { ...T0_DEFAULT, ...handling };
+  if (typeof handling === "object" && handling !== null) {
+    checkInteger(chosen.maxRounds, "maxRounds", 1, 65536);
+  } else if (handling !== true) {
+    throw new TypeError("handling must be true, false or { getResponse, resendWithLe, maxRounds }");
+  }
+  return Object.freeze({
+    getResponse: Boolean(chosen.getResponse),
+    resendWithLe: Boolean(chosen.resendWithLe),
+    maxRounds: chosen.maxRounds,
+  });
+}
 
 /**
  * GET RESPONSE for a command of class `cla`. Interindustry classes keep their logical
