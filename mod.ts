@@ -72,6 +72,7 @@ export {
   ReaderObserver,
   type ReaderUpdate,
 } from "./src/smartcard/monitoring/reader_monitor.ts";
+export { Monitor, type MonitorObserver } from "./src/smartcard/monitoring/monitor.ts";
 export {
   type CardEvent,
   type ReaderEvent,

@@ -6,10 +6,9 @@
 
 import type { Card } from "../readers/card.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
-import { feedOf } from "../../pcsc/reader_feed.ts";
-import { Observers, report } from "./monitor.ts";
-import { Observable, Observer } from "../observer.ts";
-import { type CardChange, CardChanges } from "./reader_changes.ts";
+import { Monitor, told } from "./monitor.ts";
+import { Observer } from "../observer.ts";
+import { CardChanges } from "./reader_changes.ts";
 
 /** What a {@link CardMonitor} tells its observers: the cards inserted, the cards removed. */
 export type CardUpdate = [addedCards: Card[], removedCards: Card[]];
@@ -57,57 +56,12 @@ export class CardObserver extends Observer<CardUpdate> {
  * monitor.deleteObserver(observer);
  * ```
  */
-export class CardMonitor extends Observable<CardUpdate, CardObserver> implements Disposable {
-  readonly #observers: Observers<CardObserver, CardChange>;
-
+export class CardMonitor extends Monitor<CardUpdate, CardObserver> {
   /** Creates a `CardMonitor`; nothing is watched before the first observer. */
   constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
-    super();
-    this.#observers = new Observers({
-      track: () => new CardChanges(null, pcsc),
-      update: (observer, { inserted, removed }) => observer.update(this, [inserted, removed]),
-      service: (observer, available) => observer.serviceChanged?.(this, available),
-    }, feedOf(pcsc));
-  }
-
-  /**
-   * Adds an observer and calls its `update` with the cards present: at once when known, else
-   * as soon as they are. Adding one twice does nothing.
-   */
-  override addObserver(observer: CardObserver): void {
-    const before = this.countObservers();
-    super.addObserver(observer);
-    if (this.countObservers() > before) this.#observers.add(observer);
-  }
-
-  /**
-   * Removes an observer; the last one's removal ends the wait.
-   * @throws {RangeError} when it is not an observer of this monitor, as pyscard
-   */
-  override deleteObserver(observer: CardObserver): void {
-    super.deleteObserver(observer);
-    this.#observers.delete(observer);
-  }
-
-  /** Removes every observer, which ends the wait. */
-  override deleteObservers(): void {
-    super.deleteObservers();
-    this.#observers.clear();
-  }
-
-  /**
-   * `using monitor = new CardMonitor()`: removes every observer when the scope ends, so that
-   * nothing is left waiting and the process can exit.
-   */
-  [Symbol.dispose](): void {
-    this.deleteObservers();
-  }
-
-  /**
-   * An observer that throws (or whose `async update` rejects) is reported on the console;
-   * the others are told all the same.
-   */
-  protected override updateObserver(observer: CardObserver, changes: CardUpdate): void {
-    report(() => observer.update(this, changes));
+    super(
+      pcsc,
+      () => told(new CardChanges(null, pcsc), ({ inserted, removed }) => [inserted, removed]),
+    );
   }
 }

@@ -5,8 +5,10 @@
  * @module
  */
 
-import type { ReaderFeed } from "../../pcsc/reader_feed.ts";
+import type { NativePcsc } from "../../pcsc/context.ts";
+import { feedOf, type ReaderFeed } from "../../pcsc/reader_feed.ts";
 import type { ReaderReport } from "../../pcsc/reader_watch.ts";
+import { Observable, type ObserverLike } from "../observer.ts";
 
 /** One observer's own bookkeeping: what it was told, as pictures come. */
 export interface ChangeTracker<C> {
@@ -102,4 +104,90 @@ export function report(call: () => unknown): void {
   } catch (error) {
     failed(error);
   }
+}
+
+/** What a monitor's observer has: pyscard's `update`, and `serviceChanged` if it likes. */
+export interface MonitorObserver<U> extends ObserverLike<U> {
+  /** Told when the PC/SC service is lost (false) and back (true). */
+  serviceChanged?(monitor: never, available: boolean): void;
+}
+
+/**
+ * What `CardMonitor` and `ReaderMonitor` are: pyscard's `Observable`, whose observers are
+ * each fed from the one shared wait (the first starts it, the last one's removal ends it)
+ * and told `U` for every change they have not yet been told of; an observer that fails is
+ * reported rather than passed on. `using` removes every observer.
+ */
+export class Monitor<U, O extends MonitorObserver<U>> extends Observable<U, O>
+  implements Disposable {
+  readonly #observers: Observers<O, U>;
+
+  /**
+   * A monitor of `pcsc`'s readers, each observer's news made by a tracker of its own.
+   * @ignore
+   */
+  protected constructor(pcsc: NativePcsc, track: () => ChangeTracker<U>) {
+    super();
+    this.#observers = new Observers<O, U>({
+      track,
+      update: (observer, changes) => this.updateObserver(observer, changes),
+      service: (observer, available) =>
+        (observer.serviceChanged as ((m: unknown, a: boolean) => void) | undefined)?.call(
+          observer,
+          this,
+          available,
+        ),
+    }, feedOf(pcsc));
+  }
+
+  /**
+   * Adds an observer and calls its `update` with what is there: at once when known, else as
+   * soon as it is. Adding one twice does nothing.
+   */
+  override addObserver(observer: O): void {
+    const before = this.countObservers();
+    super.addObserver(observer);
+    if (this.countObservers() > before) this.#observers.add(observer);
+  }
+
+  /**
+   * Removes an observer; the last one's removal ends the wait.
+   * @throws {RangeError} when it is not an observer of this monitor, as pyscard
+   */
+  override deleteObserver(observer: O): void {
+    super.deleteObserver(observer);
+    this.#observers.delete(observer);
+  }
+
+  /** Removes every observer, which ends the wait. */
+  override deleteObservers(): void {
+    super.deleteObservers();
+    this.#observers.clear();
+  }
+
+  /**
+   * `using monitor = ...`: removes every observer when the scope ends, so that nothing is
+   * left waiting and the process can exit.
+   */
+  [Symbol.dispose](): void {
+    this.deleteObservers();
+  }
+
+  /**
+   * An observer that throws (or whose `async update` rejects) is reported on the console;
+   * the others are told all the same.
+   */
+  protected override updateObserver(observer: O, changes: U): void {
+    report(() => super.updateObserver(observer, changes));
+  }
+}
+
+/** `tracker`'s news, each turned into what observers are told. */
+export function told<C, U>(tracker: ChangeTracker<C>, as: (change: C) => U): ChangeTracker<U> {
+  return {
+    next(readers) {
+      const change = tracker.next(readers);
+      return change === null ? null : as(change);
+    },
+  };
 }

@@ -5,11 +5,10 @@
  */
 
 import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
-import { feedOf } from "../../pcsc/reader_feed.ts";
-import { Observers, report } from "./monitor.ts";
-import { Observable, Observer } from "../observer.ts";
+import { Monitor, told } from "./monitor.ts";
+import { Observer } from "../observer.ts";
 import type { Reader } from "../readers/reader.ts";
-import { type ReaderChange, ReaderChanges } from "./reader_changes.ts";
+import { ReaderChanges } from "./reader_changes.ts";
 
 /** What a {@link ReaderMonitor} tells its observers: the readers added, the readers removed. */
 export type ReaderUpdate = [addedReaders: Reader[], removedReaders: Reader[]];
@@ -49,57 +48,9 @@ export class ReaderObserver extends Observer<ReaderUpdate> {
  * });
  * ```
  */
-export class ReaderMonitor extends Observable<ReaderUpdate, ReaderObserver> implements Disposable {
-  readonly #observers: Observers<ReaderObserver, ReaderChange>;
-
+export class ReaderMonitor extends Monitor<ReaderUpdate, ReaderObserver> {
   /** Creates a `ReaderMonitor`; nothing is watched before the first observer. */
   constructor(/** @ignore */ pcsc: NativePcsc = SYSTEM_PCSC) {
-    super();
-    this.#observers = new Observers({
-      track: () => new ReaderChanges(pcsc),
-      update: (observer, { added, removed }) => observer.update(this, [added, removed]),
-      service: (observer, available) => observer.serviceChanged?.(this, available),
-    }, feedOf(pcsc));
-  }
-
-  /**
-   * Adds an observer and calls its `update` with the readers there: at once when known, else
-   * as soon as they are. Adding one twice does nothing.
-   */
-  override addObserver(observer: ReaderObserver): void {
-    const before = this.countObservers();
-    super.addObserver(observer);
-    if (this.countObservers() > before) this.#observers.add(observer);
-  }
-
-  /**
-   * Removes an observer; the last one's removal ends the wait.
-   * @throws {RangeError} when it is not an observer of this monitor, as pyscard
-   */
-  override deleteObserver(observer: ReaderObserver): void {
-    super.deleteObserver(observer);
-    this.#observers.delete(observer);
-  }
-
-  /** Removes every observer, which ends the wait. */
-  override deleteObservers(): void {
-    super.deleteObservers();
-    this.#observers.clear();
-  }
-
-  /**
-   * `using monitor = new ReaderMonitor()`: removes every observer when the scope ends, so that
-   * nothing is left waiting and the process can exit.
-   */
-  [Symbol.dispose](): void {
-    this.deleteObservers();
-  }
-
-  /**
-   * An observer that throws (or whose `async update` rejects) is reported on the console;
-   * the others are told all the same.
-   */
-  protected override updateObserver(observer: ReaderObserver, changes: ReaderUpdate): void {
-    report(() => observer.update(this, changes));
+    super(pcsc, () => told(new ReaderChanges(pcsc), ({ added, removed }) => [added, removed]));
   }
 }
