@@ -132,19 +132,12 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
    * @throws {CardConnectionException} when the connection fails otherwise
    */
   async connect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    await this.#connect(false, protocol, mode, disposition);
+    await this.#open("connect", false, protocol, mode, disposition);
   }
 
   /** Synchronous {@link connect}: blocks the event loop while PC/SC answers. */
   connectSync(protocol?: number, mode?: number, disposition?: number): void {
-    this.#connect(true, protocol, mode, disposition);
-  }
-
-  #connect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
-    checkConnectArguments(protocol, mode, disposition);
-    this.assertUsable(blocking ? "connectSync" : "connect", false, blocking);
-    this.notify("connect");
-    return this.doConnect(blocking, protocol, mode, disposition);
+    this.#open("connect", true, protocol, mode, disposition);
   }
 
   /**
@@ -153,19 +146,27 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
    * @param disposition how the card is initialised; default SCARD_RESET_CARD (warm reset)
    */
   async reconnect(protocol?: number, mode?: number, disposition?: number): Promise<void> {
-    await this.#reconnect(false, protocol, mode, disposition);
+    await this.#open("reconnect", false, protocol, mode, disposition);
   }
 
   /** Synchronous {@link reconnect}. */
   reconnectSync(protocol?: number, mode?: number, disposition?: number): void {
-    this.#reconnect(true, protocol, mode, disposition);
+    this.#open("reconnect", true, protocol, mode, disposition);
   }
 
-  #reconnect(blocking: boolean, protocol?: number, mode?: number, disposition?: number) {
+  /** connect and reconnect: the same checks, then the implementation's own. */
+  #open(
+    kind: "connect" | "reconnect",
+    blocking: boolean,
+    protocol?: number,
+    mode?: number,
+    disposition?: number,
+  ): SyncOrAsync<void> {
     checkConnectArguments(protocol, mode, disposition);
-    this.assertUsable(blocking ? "reconnectSync" : "reconnect", true, blocking);
-    this.notify("reconnect");
-    return this.doReconnect(blocking, protocol, mode, disposition);
+    this.assertUsable(blocking ? `${kind}Sync` : kind, kind === "reconnect", blocking);
+    this.notify(kind);
+    const open = kind === "connect" ? this.doConnect : this.doReconnect;
+    return open.call(this, blocking, protocol, mode, disposition);
   }
 
   /**

@@ -82,18 +82,14 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
-    const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
-    return this.#call(blocking ? "connectSync" : "connect", () =>
-      andThen(
-        this.#handle.connect(
-          blocking,
-          this.reader.name,
-          mode ?? SCARD_SHARE_SHARED,
-          mask,
-          disposition ?? SCARD_UNPOWER_CARD,
-        ),
-        () => this.#followNegotiation(true),
-      ), (error) => connectFailure(error, "Unable to connect"));
+    return this.#open("connect", blocking, protocol, (share, mask) =>
+      this.#handle.connect(
+        blocking,
+        this.reader.name,
+        share,
+        mask,
+        disposition ?? SCARD_UNPOWER_CARD,
+      ), mode);
   }
 
   /** SCardReconnect (default: a warm reset), after earlier promise calls. */
@@ -103,13 +99,33 @@ export class PCSCCardConnection extends CardConnection {
     mode?: number,
     disposition?: number,
   ): SyncOrAsync<void> {
+    return this.#open(
+      "reconnect",
+      blocking,
+      protocol,
+      (share, mask) =>
+        this.#handle.reconnect(blocking, share, mask, disposition ?? SCARD_RESET_CARD),
+      mode,
+    );
+  }
+
+  /**
+   * What connect and reconnect share: the protocol mask and share mode asked for, the
+   * negotiated protocol recorded, a failure worded as pyscard's.
+   */
+  #open(
+    kind: "connect" | "reconnect",
+    blocking: boolean,
+    protocol: number | undefined,
+    open: (share: number, mask: number) => SyncOrAsync<number>,
+    mode?: number,
+  ): SyncOrAsync<void> {
     const mask = toPcscMask(protocol ?? this.getProtocol(), this.#raw);
-    const init = disposition ?? SCARD_RESET_CARD;
-    return this.#call(blocking ? "reconnectSync" : "reconnect", () =>
-      andThen(
-        this.#handle.reconnect(blocking, mode ?? SCARD_SHARE_SHARED, mask, init),
-        () => this.#followNegotiation(true),
-      ), (error) => connectFailure(error, "Unable to reconnect"));
+    return this.#call(
+      blocking ? `${kind}Sync` : kind,
+      () => andThen(open(mode ?? SCARD_SHARE_SHARED, mask), () => this.#followNegotiation(true)),
+      (error) => connectFailure(error, `Unable to ${kind}`),
+    );
   }
 
   /**
