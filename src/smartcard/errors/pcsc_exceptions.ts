@@ -106,6 +106,8 @@ export class AddReaderToGroupException extends BaseSCardException {
   }
 }
 
+// The same shape as AddReaderToGroupException on purpose: pyscard has two unrelated classes,
+// and code that ports `except AddReaderToGroupException` must not catch this one.
 /**
  * SCardRemoveReaderFromGroup failed:
  * "Failed to remove reader: <reader> from group: <group>: ...".

@@ -210,25 +210,15 @@ export interface PinVerifyOptions {
  * the reader completes with the PIN. Send it with FEATURE_VERIFY_PIN_DIRECT's control code.
  */
 export function pinVerifyStructure(options: PinVerifyOptions, apdu: readonly number[]): number[] {
-  checkBytes(apdu, "apdu", MAX_APDU_SIZE);
   const o = options;
-  return [
-    byte(o.timeOut ?? 0, "timeOut"),
-    byte(o.timeOut2 ?? 0, "timeOut2"),
-    byte(o.formatString, "formatString"),
-    byte(o.pinBlockString, "pinBlockString"),
-    byte(o.pinLengthFormat, "pinLengthFormat"),
-    ...le((byte(o.minPinLength, "minPinLength") << 8) | byte(o.maxPinLength, "maxPinLength"), 2),
+  return withApdu([
+    ...pinFormat(o),
+    ...pinLengths(o),
     byte(o.entryValidationCondition, "entryValidationCondition"),
     byte(o.numberMessage ?? 1, "numberMessage"),
     ...le(o.langId ?? 0x0409, 2, "langId"),
     byte(o.msgIndex ?? 0, "msgIndex"),
-    0,
-    0,
-    0,
-    ...le(apdu.length, 4),
-    ...apdu,
-  ];
+  ], apdu);
 }
 
 /** The fields of PIN_MODIFY_STRUCTURE before its APDU (PC/SC v2 Part 10, 2.5.3). */
@@ -253,17 +243,12 @@ export interface PinModifyOptions extends Omit<PinVerifyOptions, "msgIndex"> {
  * FEATURE_MODIFY_PIN_DIRECT's control code.
  */
 export function pinModifyStructure(options: PinModifyOptions, apdu: readonly number[]): number[] {
-  checkBytes(apdu, "apdu", MAX_APDU_SIZE);
   const o = options;
-  return [
-    byte(o.timeOut ?? 0, "timeOut"),
-    byte(o.timeOut2 ?? 0, "timeOut2"),
-    byte(o.formatString, "formatString"),
-    byte(o.pinBlockString, "pinBlockString"),
-    byte(o.pinLengthFormat, "pinLengthFormat"),
+  return withApdu([
+    ...pinFormat(o),
     byte(o.insertionOffsetOld, "insertionOffsetOld"),
     byte(o.insertionOffsetNew, "insertionOffsetNew"),
-    ...le((byte(o.minPinLength, "minPinLength") << 8) | byte(o.maxPinLength, "maxPinLength"), 2),
+    ...pinLengths(o),
     byte(o.confirmPin, "confirmPin"),
     byte(o.entryValidationCondition, "entryValidationCondition"),
     byte(o.numberMessage ?? 2, "numberMessage"),
@@ -271,12 +256,29 @@ export function pinModifyStructure(options: PinModifyOptions, apdu: readonly num
     byte(o.msgIndex1 ?? 0, "msgIndex1"),
     byte(o.msgIndex2 ?? 1, "msgIndex2"),
     byte(o.msgIndex3 ?? 2, "msgIndex3"),
-    0,
-    0,
-    0,
-    ...le(apdu.length, 4),
-    ...apdu,
+  ], apdu);
+}
+
+/** The fields both PIN structures start with: the time-outs and how the PIN is formatted. */
+function pinFormat(o: PinVerifyOptions | PinModifyOptions): number[] {
+  return [
+    byte(o.timeOut ?? 0, "timeOut"),
+    byte(o.timeOut2 ?? 0, "timeOut2"),
+    byte(o.formatString, "formatString"),
+    byte(o.pinBlockString, "pinBlockString"),
+    byte(o.pinLengthFormat, "pinLengthFormat"),
   ];
+}
+
+/** wPINMaxExtraDigit: the shortest and the longest PIN, little-endian. */
+function pinLengths(o: PinVerifyOptions | PinModifyOptions): number[] {
+  return le((byte(o.minPinLength, "minPinLength") << 8) | byte(o.maxPinLength, "maxPinLength"), 2);
+}
+
+/** A PIN structure's header, bTeoPrologue (three zero bytes), ulDataLength, the APDU. */
+function withApdu(header: number[], apdu: readonly number[]): number[] {
+  checkBytes(apdu, "apdu", MAX_APDU_SIZE);
+  return [...header, 0, 0, 0, ...le(apdu.length, 4), ...apdu];
 }
 
 function byte(value: number, name: string): number {
