@@ -12,6 +12,7 @@ import {
   ConnectionTransaction,
   type SmartCardTransactionCallback,
 } from "./connection_transaction.ts";
+import { ConstructionGate } from "./construction_gate.ts";
 import type { ContextSlots } from "./context_slots.ts";
 import { domException, invalidState } from "./corresponding_exception.ts";
 import {
@@ -66,7 +67,7 @@ interface ConnectionInit {
 }
 
 // Handed from createConnection to the constructor, which nothing else can call usefully.
-let creating: ConnectionInit | undefined;
+const creating = new ConstructionGate<ConnectionInit>();
 
 // The response bytes as the ArrayBuffer the API gives: one copy out of the receive buffer.
 const toArrayBuffer = (receive: Uint8Array, length: number): ArrayBuffer =>
@@ -93,9 +94,7 @@ export class SmartCardConnection {
    * SmartCardConnection()` is a `TypeError`.
    */
   constructor() {
-    const init = creating;
-    creating = undefined;
-    if (init === undefined) throw new TypeError("Illegal constructor");
+    const init = creating.take();
     this.#slots = init.slots;
     this.#handle = init.handle;
     this.#reader = init.reader;
@@ -269,10 +268,5 @@ export class SmartCardConnection {
 
 /** A connection over `init.handle`, connected already; for `SmartCardContext.connect`. */
 export function createConnection(init: ConnectionInit): SmartCardConnection {
-  creating = init;
-  try {
-    return new SmartCardConnection();
-  } finally {
-    creating = undefined;
-  }
+  return creating.open(init, () => new SmartCardConnection());
 }
