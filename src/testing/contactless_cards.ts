@@ -95,10 +95,7 @@ export class VirtualNtag extends VirtualCard {
   readonly model: NtagModel;
 
   /** A tag for the reader at `host`:`port`; {@link virtualNtag} fills those from a stack. */
-  constructor(
-    where: Placement,
-    init: VirtualNtagInit = {},
-  ) {
+  constructor(where: Placement, init: VirtualNtagInit = {}) {
     super(chipCard(where, NTAG_ATR, { kind: "ntag", init }));
     this.model = init.model ?? "NTAG215";
   }
@@ -142,10 +139,7 @@ export class VirtualMifareClassic extends VirtualCard {
    * A card for the reader at `host`:`port`; {@link virtualMifareClassic} fills those from a
    * stack.
    */
-  constructor(
-    where: Placement,
-    init: VirtualMifareClassicInit = {},
-  ) {
+  constructor(where: Placement, init: VirtualMifareClassicInit = {}) {
     const type = init.type ?? "1K";
     const atr = MIFARE_CLASSIC_ATRS[type] ?? MIFARE_CLASSIC_ATRS["1K"];
     super(chipCard(where, atr, { kind: "mifare-classic", init }));
@@ -189,10 +183,7 @@ export class VirtualType4Tag extends VirtualCard {
    * A tag for the reader at `host`:`port`; {@link virtualType4Tag} fills those from a
    * stack. Its ATR is Part 3's for an ISO 14443-4 card with the ATS's historical bytes.
    */
-  constructor(
-    where: Placement,
-    init: VirtualType4TagInit = {},
-  ) {
+  constructor(where: Placement, init: VirtualType4TagInit = {}) {
     super(chipCard(where, iso14443_4Atr(init.historicalBytes ?? [0x80]), { kind: "type4", init }));
   }
 

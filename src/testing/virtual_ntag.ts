@@ -104,6 +104,7 @@ export class VirtualNtagChip {
   handle(apdu: Uint8Array): Uint8Array {
     const command = answerAsReader(apdu, this.#uid, this.#keys);
     if (command instanceof Uint8Array) return command;
+    // the chips' INS switches look alike (READ and UPDATE BINARY); each runs its own memory
     switch (command.ins) {
       case 0x86:
       case 0x88:
