@@ -77,6 +77,8 @@ export class ResponseAPDU {
     return this.#bytes.slice(0, -2);
   }
 
+  // The same three views as CommandAPDU's: a shared base class would enter the public API.
+
   /** The whole response, data then SW1 SW2 (a copy). */
   get bytes(): Uint8Array {
     return this.#bytes.slice();

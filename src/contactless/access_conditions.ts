@@ -94,6 +94,7 @@ const DATA_BLOCK: readonly Row4[] = [
     "A|B",
     "read and decrement with key A or B, written and incremented with key B (a rechargeable value block)",
   ],
+  // 111 reads as 110 in NXP's table: both forbid every write
   /* 111 */ ["never", "never", "never", "never", "no access at all"],
 ];
 
@@ -155,6 +156,7 @@ const TRAILER: readonly Row6[] = [
     "never",
     "nothing can be written; access bits read with key A or B",
   ],
+  // 111 reads as 110 in NXP's table: both forbid every write
   /* 111 */ [
     "never",
     "A|B",

@@ -72,6 +72,7 @@ export async function writePage(
   bytes: readonly number[] | Uint8Array,
   options: WritePageOptions = {},
 ): Promise<void> {
+  // checked, guarded, written as updateBinary does, with a page's own limits
   checkInteger(page, "page", 0, 255);
   checkBytes(bytes, "page bytes", TYPE2_PAGE_SIZE);
   if (bytes.length !== TYPE2_PAGE_SIZE) {

@@ -8,7 +8,7 @@
  */
 
 import { READER_NAMES, type VirtualStack } from "./stack.ts";
-import { VirtualCard } from "./virtual_card.ts";
+import { VirtualCard, type VirtualCardOptions } from "./virtual_card.ts";
 import type { ContactlessChipOptions } from "./contactless_behaviour.ts";
 import type { NtagModel, NtagSnapshot, VirtualNtagInit } from "./virtual_ntag.ts";
 import type {
@@ -57,12 +57,33 @@ export interface OnReader {
   readonly reader?: 0 | 1;
 }
 
-function placement(stack: VirtualStack, reader: 0 | 1 = 0) {
-  return {
-    host: stack.host,
-    port: stack.ports[reader],
-    readerName: READER_NAMES[reader],
-  };
+/** Where a card connects: its reader's host and port (and name, for messages). */
+interface Placement {
+  host: string;
+  port: number;
+  readerName?: string;
+}
+
+/** The card made by `make` for `options.reader` of `stack`, the rest of `options` its init. */
+function onStack<I, C>(
+  stack: VirtualStack,
+  options: I & OnReader,
+  make: (where: Placement, init: I) => C,
+): C {
+  const { reader = 0, ...init } = options;
+  return make(
+    { host: stack.host, port: stack.ports[reader], readerName: READER_NAMES[reader] },
+    init as I,
+  );
+}
+
+/** A card at `where` whose behaviour is the contactless `chip`. */
+function chipCard(
+  where: Placement,
+  atr: readonly number[],
+  chip: ContactlessChipOptions,
+): VirtualCardOptions {
+  return { ...where, atr, behaviour: BEHAVIOUR, behaviourOptions: chip };
 }
 
 /**
@@ -74,12 +95,8 @@ export class VirtualNtag extends VirtualCard {
   readonly model: NtagModel;
 
   /** A tag for the reader at `host`:`port`; {@link virtualNtag} fills those from a stack. */
-  constructor(
-    where: { host: string; port: number; readerName?: string },
-    init: VirtualNtagInit = {},
-  ) {
-    const options: ContactlessChipOptions = { kind: "ntag", init };
-    super({ ...where, atr: NTAG_ATR, behaviour: BEHAVIOUR, behaviourOptions: options });
+  constructor(where: Placement, init: VirtualNtagInit = {}) {
+    super(chipCard(where, NTAG_ATR, { kind: "ntag", init }));
     this.model = init.model ?? "NTAG215";
   }
 
@@ -107,8 +124,7 @@ export function virtualNtag(
   stack: VirtualStack,
   options: VirtualNtagInit & OnReader = {},
 ): VirtualNtag {
-  const { reader, ...init } = options;
-  return new VirtualNtag(placement(stack, reader), init);
+  return onStack(stack, options, (where, init) => new VirtualNtag(where, init));
 }
 
 /**
@@ -123,18 +139,10 @@ export class VirtualMifareClassic extends VirtualCard {
    * A card for the reader at `host`:`port`; {@link virtualMifareClassic} fills those from a
    * stack.
    */
-  constructor(
-    where: { host: string; port: number; readerName?: string },
-    init: VirtualMifareClassicInit = {},
-  ) {
+  constructor(where: Placement, init: VirtualMifareClassicInit = {}) {
     const type = init.type ?? "1K";
-    const options: ContactlessChipOptions = { kind: "mifare-classic", init };
-    super({
-      ...where,
-      atr: MIFARE_CLASSIC_ATRS[type] ?? MIFARE_CLASSIC_ATRS["1K"],
-      behaviour: BEHAVIOUR,
-      behaviourOptions: options,
-    });
+    const atr = MIFARE_CLASSIC_ATRS[type] ?? MIFARE_CLASSIC_ATRS["1K"];
+    super(chipCard(where, atr, { kind: "mifare-classic", init }));
     this.type = type;
   }
 
@@ -163,8 +171,7 @@ export function virtualMifareClassic(
   stack: VirtualStack,
   options: VirtualMifareClassicInit & OnReader = {},
 ): VirtualMifareClassic {
-  const { reader, ...init } = options;
-  return new VirtualMifareClassic(placement(stack, reader), init);
+  return onStack(stack, options, (where, init) => new VirtualMifareClassic(where, init));
 }
 
 /**
@@ -176,17 +183,8 @@ export class VirtualType4Tag extends VirtualCard {
    * A tag for the reader at `host`:`port`; {@link virtualType4Tag} fills those from a
    * stack. Its ATR is Part 3's for an ISO 14443-4 card with the ATS's historical bytes.
    */
-  constructor(
-    where: { host: string; port: number; readerName?: string },
-    init: VirtualType4TagInit = {},
-  ) {
-    const options: ContactlessChipOptions = { kind: "type4", init };
-    super({
-      ...where,
-      atr: iso14443_4Atr(init.historicalBytes ?? [0x80]),
-      behaviour: BEHAVIOUR,
-      behaviourOptions: options,
-    });
+  constructor(where: Placement, init: VirtualType4TagInit = {}) {
+    super(chipCard(where, iso14443_4Atr(init.historicalBytes ?? [0x80]), { kind: "type4", init }));
   }
 
   /** The capability container file and the NDEF file as the tag holds them now. */
@@ -207,6 +205,5 @@ export function virtualType4Tag(
   stack: VirtualStack,
   options: VirtualType4TagInit & OnReader = {},
 ): VirtualType4Tag {
-  const { reader, ...init } = options;
-  return new VirtualType4Tag(placement(stack, reader), init);
+  return onStack(stack, options, (where, init) => new VirtualType4Tag(where, init));
 }

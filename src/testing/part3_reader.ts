@@ -82,6 +82,27 @@ export function answerGetData(command: Command, value: readonly number[] | undef
   return respond(SW.OK, value);
 }
 
+/**
+ * What the reader answers itself for a storage card (NTAG, MIFARE Classic): a command whose
+ * lengths do not add up, a class other than FF, GET DATA (of the UID; the historical bytes
+ * it has not), LOAD KEYS into `keys`. Gives the response, or the command for the card.
+ */
+export function answerAsReader(
+  apdu: Uint8Array,
+  uid: readonly number[],
+  keys: KeySlots,
+): Uint8Array | Command {
+  const command = parseCommand(apdu);
+  if (command === undefined) return respond(SW.WRONG_LENGTH);
+  if (command.cla !== 0xff) return respond(SW.CLA_NOT_SUPPORTED);
+  if (command.ins === 0xca) {
+    if (command.p1 > 1) return respond(SW.WRONG_P1P2);
+    return answerGetData(command, command.p1 === 0 ? uid : undefined);
+  }
+  if (command.ins === 0x82) return keys.load(command);
+  return command;
+}
+
 /** The reader's key memory, as an ACR122U has it: two volatile slots. */
 export class KeySlots {
   readonly #keys: (number[] | undefined)[] = new Array(KEY_SLOTS).fill(undefined);

@@ -28,15 +28,7 @@ import {
   sectorOfBlock,
   trailerBlockOfSector,
 } from "../contactless/mifare_classic_layout.ts";
-import {
-  answerGetData,
-  type Command,
-  defaultUid,
-  KeySlots,
-  parseCommand,
-  respond,
-  SW,
-} from "./part3_reader.ts";
+import { answerAsReader, type Command, defaultUid, KeySlots, respond, SW } from "./part3_reader.ts";
 
 /** A sector's trailer as the virtual card starts with it. */
 export interface VirtualSectorInit {
@@ -145,15 +137,9 @@ export class VirtualMifareClassicChip {
     if (apdu.length === 6 && apdu[0] === 0xff && apdu[1] === 0x88) {
       return this.#authenticate((apdu[2] << 8) | apdu[3], apdu[4], apdu[5]);
     }
-    const command = parseCommand(apdu);
-    if (command === undefined) return respond(SW.WRONG_LENGTH);
-    if (command.cla !== 0xff) return respond(SW.CLA_NOT_SUPPORTED);
+    const command = answerAsReader(apdu, this.#uid, this.#keys);
+    if (command instanceof Uint8Array) return command;
     switch (command.ins) {
-      case 0xca:
-        if (command.p1 > 1) return respond(SW.WRONG_P1P2);
-        return answerGetData(command, command.p1 === 0 ? this.#uid : undefined);
-      case 0x82:
-        return this.#keys.load(command);
       case 0x86:
         return this.#generalAuthenticateCommand(command);
       case 0xb0:

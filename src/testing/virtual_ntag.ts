@@ -11,15 +11,7 @@
  */
 
 import { TYPE2_TAG_LAYOUTS, type Type2Layout } from "../contactless/type2_tag.ts";
-import {
-  answerGetData,
-  type Command,
-  defaultUid,
-  KeySlots,
-  parseCommand,
-  respond,
-  SW,
-} from "./part3_reader.ts";
+import { answerAsReader, type Command, defaultUid, KeySlots, respond, SW } from "./part3_reader.ts";
 
 /** The NTAG models the virtual tag can be. */
 export type NtagModel = "NTAG213" | "NTAG215" | "NTAG216";
@@ -110,15 +102,10 @@ export class VirtualNtagChip {
 
   /** Answers one APDU as the reader and tag would. */
   handle(apdu: Uint8Array): Uint8Array {
-    const command = parseCommand(apdu);
-    if (command === undefined) return respond(SW.WRONG_LENGTH);
-    if (command.cla !== 0xff) return respond(SW.CLA_NOT_SUPPORTED);
+    const command = answerAsReader(apdu, this.#uid, this.#keys);
+    if (command instanceof Uint8Array) return command;
+    // the chips' INS switches look alike (READ and UPDATE BINARY); each runs its own memory
     switch (command.ins) {
-      case 0xca:
-        if (command.p1 > 1) return respond(SW.WRONG_P1P2);
-        return answerGetData(command, command.p1 === 0 ? this.#uid : undefined);
-      case 0x82:
-        return this.#keys.load(command);
       case 0x86:
       case 0x88:
         // no MIFARE Classic authentication on a Type 2 tag: the reader reports a failure

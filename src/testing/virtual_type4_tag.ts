@@ -125,6 +125,7 @@ export class VirtualType4TagChip {
       return answerGetData(command, command.p1 === 0 ? this.#uid : this.#historical);
     }
     if (command.cla !== 0x00) return respond(SW.CLA_NOT_SUPPORTED);
+    // the chips' INS switches look alike (READ and UPDATE BINARY); each runs its own memory
     switch (command.ins) {
       case 0xa4:
         return this.#select(command);

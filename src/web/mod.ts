@@ -32,10 +32,10 @@ export {
 export {
   SmartCardConnection,
   type SmartCardConnectionStatus,
-  type SmartCardTransactionCallback,
   type SmartCardTransactionOptions,
   type SmartCardTransmitOptions,
 } from "./smart_card_connection.ts";
+export type { SmartCardTransactionCallback } from "./connection_transaction.ts";
 export type { SmartCardConnectionState } from "./connection_state.ts";
 export type { SmartCardAccessMode, SmartCardDisposition, SmartCardProtocol } from "./enums.ts";
 export type {

@@ -6,12 +6,15 @@
  */
 
 import type { CardHandle, CardStatus } from "../pcsc/card_handle.ts";
-import { cancelOnAbort } from "../pcsc/cancel_on_abort.ts";
-import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
-import { PcscError } from "../pcsc/context.ts";
+import { SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
 import { connectionState, type SmartCardConnectionState } from "./connection_state.ts";
-import type { ConnectionSlot, ContextSlots } from "./context_slots.ts";
-import { asWebError, domException, invalidState } from "./corresponding_exception.ts";
+import {
+  ConnectionTransaction,
+  type SmartCardTransactionCallback,
+} from "./connection_transaction.ts";
+import { ConstructionGate } from "./construction_gate.ts";
+import type { ContextSlots } from "./context_slots.ts";
+import { domException, invalidState } from "./corresponding_exception.ts";
 import {
   dispositionCode,
   DISPOSITIONS,
@@ -42,13 +45,6 @@ export interface SmartCardTransactionOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The body of a transaction: what it resolves to is how the transaction ends (undefined or
- * null: "reset"). A function that returns no promise works too: its value, or what it
- * throws, counts as the promise's.
- */
-export type SmartCardTransactionCallback = () => Promise<SmartCardDisposition | undefined | null>;
-
 /** What {@link SmartCardConnection.status} reports. */
 export interface SmartCardConnectionStatus {
   /** The reader's name, as SCardStatus gives it. */
@@ -70,18 +66,8 @@ interface ConnectionInit {
   readonly activeProtocol: number;
 }
 
-/** A running transaction (the spec's "transaction state"). */
-interface TransactionState {
-  /** set: end the transaction with it once the running operation has ended */
-  pendingDisposition: SmartCardDisposition | null;
-  /** set: what the transaction's promise rejects with, whatever the end gives */
-  pendingException: { readonly reason: unknown } | null;
-  resolve(): void;
-  reject(reason: unknown): void;
-}
-
 // Handed from createConnection to the constructor, which nothing else can call usefully.
-let creating: ConnectionInit | undefined;
+const creating = new ConstructionGate<ConnectionInit>();
 
 // The response bytes as the ArrayBuffer the API gives: one copy out of the receive buffer.
 const toArrayBuffer = (receive: Uint8Array, length: number): ArrayBuffer =>
@@ -100,26 +86,35 @@ export class SmartCardConnection {
   #activeProtocol: number;
   // the spec's [[comm]]: null once disconnected
   #handle: CardHandle | null;
-  #transaction: TransactionState | null = null;
-  readonly #slot: ConnectionSlot = {
-    endAnySettledTransaction: () => this.#endAnySettledTransaction(),
-  };
+  // the spec's [[transactionState]], and this connection as its context knows it
+  readonly #transaction: ConnectionTransaction;
 
   /**
    * Not for calling: `SmartCardContext.connect` makes connections. As in a browser, `new
    * SmartCardConnection()` is a `TypeError`.
    */
   constructor() {
-    const init = creating;
-    creating = undefined;
-    if (init === undefined) throw new TypeError("Illegal constructor");
+    const init = creating.take();
     this.#slots = init.slots;
     this.#handle = init.handle;
     this.#reader = init.reader;
     this.#share = init.share;
     this.#protocols = init.protocols;
     this.#activeProtocol = init.activeProtocol;
-    this.#slots.connections.add(this.#slot);
+    this.#transaction = new ConnectionTransaction({
+      slots: this.#slots,
+      reader: this.#reader,
+      handle: () => this.#handle,
+      reconnect: async (handle) => {
+        this.#activeProtocol = await handle.reconnect(
+          false,
+          this.#share,
+          this.#protocols,
+          SCARD_LEAVE_CARD,
+        );
+      },
+    });
+    this.#slots.connections.add(this.#transaction);
   }
 
   /**
@@ -191,82 +186,7 @@ export class SmartCardConnection {
     const signal = given === undefined
       ? undefined
       : toAbortSignal(given, "startTransaction: options.signal");
-    const slots = this.#slots;
-    slots.assertIdle();
-    if (slots.activeReaderTransactions.has(this.#reader)) {
-      throw invalidState(`A transaction is already active on ${this.#reader} in this context`);
-    }
-    const handle = this.#handle;
-    if (handle === null) throw invalidState("The connection is disconnected");
-    if (this.#transaction !== null) throw invalidState("A transaction is already active");
-    if (signal?.aborted) throw signal.reason;
-    slots.begin();
-    let failure: unknown = null;
-    try {
-      await cancelOnAbort(handle.beginTransaction(false) as Promise<void>, signal, () => {
-        handle.cancel();
-      });
-    } catch (error) {
-      failure = error;
-    }
-    // the spec's "process the result of a BeginTransaction"
-    slots.clear();
-    const aborted = signal?.aborted ?? false;
-    if (failure !== null) {
-      if (aborted && failure instanceof PcscError && failure.code === SCARD_E_CANCELLED) {
-        throw signal!.reason;
-      }
-      throw asWebError(failure, slots.constants);
-    }
-    if (aborted) {
-      // The begin came through after the abort: pcsc-lite's SCardCancel cannot interrupt
-      // SCardBeginTransaction. The caller gave up: end it at once, and never run the callback.
-      await this.#abandonTransaction(handle);
-      throw signal!.reason;
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    const state: TransactionState = {
-      pendingDisposition: null,
-      pendingException: null,
-      resolve,
-      reject,
-    };
-    this.#transaction = state;
-    slots.activeReaderTransactions.set(this.#reader, this.#slot);
-    let settled: Promise<unknown>;
-    try {
-      settled = Promise.resolve(callback.call(undefined));
-    } catch (error) {
-      settled = Promise.reject(error);
-    }
-    const failed = (reason: unknown): void => {
-      state.pendingException = { reason };
-      if (slots.operationInProgress) state.pendingDisposition = "reset";
-      else this.#endTransaction("reset");
-    };
-    settled.then((value) => {
-      let disposition: SmartCardDisposition;
-      try {
-        disposition = value === undefined || value === null ? "reset" : toEnum(
-          value,
-          DISPOSITIONS,
-          "SmartCardDisposition",
-          "startTransaction: the transaction's result",
-        );
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      if (slots.operationInProgress) {
-        state.pendingException = {
-          reason: invalidState("The transaction ended while an operation was in progress"),
-        };
-        state.pendingDisposition = disposition;
-      } else {
-        this.#endTransaction(disposition);
-      }
-    }, failed);
-    return await promise;
+    return await this.#transaction.start(callback, signal);
   }
 
   /**
@@ -328,7 +248,7 @@ export class SmartCardConnection {
     const slots = this.#slots;
     slots.assertIdle();
     const holder = slots.activeReaderTransactions.get(this.#reader);
-    if (holder !== undefined && holder !== this.#slot) {
+    if (holder !== undefined && holder !== this.#transaction) {
       throw invalidState(
         `Another connection of this context holds a transaction on ${this.#reader}`,
       );
@@ -337,101 +257,16 @@ export class SmartCardConnection {
     return this.#handle;
   }
 
-  /** The spec's "end the transaction" with `disposition`. */
-  #endTransaction(disposition: SmartCardDisposition): void {
-    const state = this.#transaction!;
-    const slots = this.#slots;
-    const handle = this.#handle;
-    if (handle === null) {
-      state.reject(invalidState("The connection was disconnected during the transaction"));
-      this.#transaction = null;
-      // the spec leaves the reader marked here; it would refuse every later transaction on it
-      slots.activeReaderTransactions.delete(this.#reader);
-      slots.connections.delete(this.#slot);
-      return;
-    }
-    slots.begin();
-    this.#finishTransaction(handle, disposition).then((failure) => {
-      slots.clear();
-      slots.activeReaderTransactions.delete(this.#reader);
-      this.#transaction = null;
-      if (this.#handle === null) slots.connections.delete(this.#slot);
-      if (state.pendingException !== null) state.reject(state.pendingException.reason);
-      else if (failure === null) state.resolve();
-      else state.reject(asWebError(failure.error, slots.constants));
-    });
-  }
-
-  /**
-   * SCardEndTransaction with `disposition`; gives what it failed with, or null.
-   *
-   * Two things pcsc-lite needs besides: an end it refuses (it refuses "eject" with
-   * SCARD_E_UNSUPPORTED_FEATURE) is followed by one with "leave", so that no transaction
-   * outlives its promise; and after a reset or unpower, it answers every later call of the
-   * very handle that asked for it with SCARD_W_RESET_CARD until SCardReconnect, which the
-   * API has not, so the connection reconnects itself with "leave" (nothing more is done to
-   * the card; the other connections to the card still hear of the reset).
-   */
-  async #finishTransaction(
-    handle: CardHandle,
-    disposition: SmartCardDisposition,
-  ): Promise<{ readonly error: unknown } | null> {
-    try {
-      await handle.endTransaction(false, dispositionCode(disposition));
-    } catch (error) {
-      await Promise.resolve(handle.endTransaction(false, SCARD_LEAVE_CARD)).catch(() => {});
-      return { error };
-    }
-    if (disposition === "reset" || disposition === "unpower") {
-      try {
-        this.#activeProtocol = await handle.reconnect(
-          false,
-          this.#share,
-          this.#protocols,
-          SCARD_LEAVE_CARD,
-        );
-      } catch {
-        // the card or the service is gone: the next call says so
-      }
-    }
-    return null;
-  }
-
-  /** The spec's "end any settled transaction". */
-  #endAnySettledTransaction(): void {
-    const state = this.#transaction;
-    if (state === null || state.pendingDisposition === null) return;
-    const disposition = state.pendingDisposition;
-    state.pendingDisposition = null;
-    this.#endTransaction(disposition);
-  }
-
-  /** Ends a transaction nobody wants any more, as an operation of the context. */
-  async #abandonTransaction(handle: CardHandle): Promise<void> {
-    await this.#slots.run(async () => {
-      try {
-        await handle.endTransaction(false, SCARD_LEAVE_CARD);
-      } catch {
-        // the card or the service is gone: so is the transaction
-      }
-    });
-  }
-
   /** Forgets the card handle after a disconnect, and frees its context. */
   #drop(): void {
     const handle = this.#handle;
     this.#handle = null;
     handle?.release();
-    if (this.#transaction === null) this.#slots.connections.delete(this.#slot);
+    if (!this.#transaction.active) this.#slots.connections.delete(this.#transaction);
   }
 }
 
 /** A connection over `init.handle`, connected already; for `SmartCardContext.connect`. */
 export function createConnection(init: ConnectionInit): SmartCardConnection {
-  creating = init;
-  try {
-    return new SmartCardConnection();
-  } finally {
-    creating = undefined;
-  }
+  return creating.open(init, () => new SmartCardConnection());
 }

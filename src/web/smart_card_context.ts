@@ -9,6 +9,7 @@ import { CardHandle } from "../pcsc/card_handle.ts";
 import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD, SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
 import type { Context } from "../pcsc/context.ts";
 import { statusChange } from "../pcsc/status_change.ts";
+import { ConstructionGate } from "./construction_gate.ts";
 import { ContextSlots } from "./context_slots.ts";
 import { correspondingException, invalidState } from "./corresponding_exception.ts";
 import {
@@ -59,7 +60,7 @@ export interface SmartCardConnectResult {
 }
 
 // Handed from createContext to the constructor, which nothing else can call usefully.
-let creating: Context | undefined;
+const creating = new ConstructionGate<Context>();
 
 /**
  * A PC/SC context (SCardEstablishContext with the system scope). It runs one operation at a
@@ -76,9 +77,7 @@ export class SmartCardContext {
    * browser, `new SmartCardContext()` is a `TypeError`.
    */
   constructor() {
-    const context = creating;
-    creating = undefined;
-    if (context === undefined) throw new TypeError("Illegal constructor");
+    const context = creating.take();
     this.#context = context;
     this.#slots = new ContextSlots(context.native);
   }
@@ -179,10 +178,5 @@ export class SmartCardContext {
 
 /** A context over `context`, established already; for the resource manager. */
 export function createContext(context: Context): SmartCardContext {
-  creating = context;
-  try {
-    return new SmartCardContext();
-  } finally {
-    creating = undefined;
-  }
+  return creating.open(context, () => new SmartCardContext());
 }

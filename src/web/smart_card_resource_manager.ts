@@ -7,11 +7,12 @@
 import { SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
 import { Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
 import { platformConstants } from "../pcsc/constants.ts";
+import { ConstructionGate } from "./construction_gate.ts";
 import { asWebError } from "./corresponding_exception.ts";
 import { createContext, type SmartCardContext } from "./smart_card_context.ts";
 
 // Handed from createResourceManager to the constructor.
-let creating: NativePcsc | undefined;
+const creating = new ConstructionGate<NativePcsc>();
 
 /** Establishes PC/SC contexts; `navigator.smartCard` once installed (see `install`). */
 export class SmartCardResourceManager {
@@ -22,9 +23,7 @@ export class SmartCardResourceManager {
    * browser, `new SmartCardResourceManager()` is a `TypeError`.
    */
   constructor() {
-    const native = creating;
-    creating = undefined;
-    if (native === undefined) throw new TypeError("Illegal constructor");
+    const native = creating.take();
     this.#native = native;
   }
 
@@ -50,10 +49,5 @@ export class SmartCardResourceManager {
  * one). Not exported from the module: code gets the one `smartCard`.
  */
 export function createResourceManager(native: NativePcsc = SYSTEM_PCSC): SmartCardResourceManager {
-  creating = native;
-  try {
-    return new SmartCardResourceManager();
-  } finally {
-    creating = undefined;
-  }
+  return creating.open(native, () => new SmartCardResourceManager());
 }
