@@ -31,6 +31,16 @@ export interface CardBehaviour {
   handle(apdu: Uint8Array): CardResponse | Promise<CardResponse>;
   /** Called on power on and warm reset, to drop volatile state (a PIN verified...). */
   reset?(): void;
+  /**
+   * Called once, before the first APDU, with the card's `behaviourOptions` (a structured
+   * clone): what this card is (a tag model, its UID, its initial memory...).
+   */
+  configure?(options: unknown): void | Promise<void>;
+  /**
+   * The card's state for assertions (its memory...), which `VirtualCard.inspect()` resolves
+   * to: a structured clone, taken between two APDUs.
+   */
+  inspect?(): unknown;
 }
 
 /** Bytes as an array, a `Uint8Array`, or hex pairs such as `"00 A4 04 00"`. */

@@ -68,6 +68,15 @@ export type {
   TraceEntry,
 } from "./card_behaviour.ts";
 export {
+  NTAG_ATR,
+  type NtagModel,
+  type NtagSnapshot,
+  type OnReader,
+  VirtualNtag,
+  virtualNtag,
+  type VirtualNtagInit,
+} from "./contactless_cards.ts";
+export {
   missingRequirements,
   type Requirement,
   type StackProbes,

@@ -43,6 +43,11 @@ export interface CardOptions {
   readonly script?: readonly ScriptedExchange[];
   /** What a scripted card answers to a command it did not expect; default SW 6F 00. */
   readonly mismatchResponse?: readonly number[];
+  /**
+   * Given to the behaviour module's `configure` before the first APDU (structured-cloned
+   * into the card's Worker).
+   */
+  readonly behaviourOptions?: unknown;
 }
 
 /** Where a {@link VirtualCard} connects, and what it is. */
@@ -154,6 +159,16 @@ export class VirtualCard implements AsyncDisposable {
     return (await this.#log())?.pending ?? this.#source.script.map((step) => ({ ...step }));
   }
 
+  /**
+   * The behaviour module's `inspect()`: the card's state (its memory...), a structured clone
+   * taken between two APDUs; undefined when the module has no `inspect` or the card is
+   * scripted. Works before the first insert too.
+   */
+  async inspect(): Promise<unknown> {
+    const answer = await this.#request({ type: "inspect", source: this.#source });
+    return answer.type === "inspected" ? answer.state : undefined;
+  }
+
   /** The vpcd control codes the card got (01 power on, 02 reset, 04 get ATR...), oldest first. */
   async controlLog(): Promise<number[]> {
     return (await this.#log())?.controls ?? [];
@@ -241,7 +256,7 @@ function cardSource(options: CardOptions): CardSource {
       mismatchResponse: hexBytes(options.mismatchResponse ?? NO_DIAGNOSIS, "mismatchResponse"),
     };
   }
-  return { behaviour: behaviourUrl(behaviour!) };
+  return { behaviour: behaviourUrl(behaviour!), options: options.behaviourOptions };
 }
 
 /** A URL, an absolute URL string, or a path taken from the current directory. */

@@ -22,7 +22,7 @@ import {
 
 /** What the card does: a behaviour module's URL, or a script. */
 export type CardSource =
-  | { readonly behaviour: string }
+  | { readonly behaviour: string; readonly options?: unknown }
   | { readonly script: readonly ScriptStep[]; readonly mismatchResponse: readonly number[] };
 
 /** Requests from {@link VirtualCard} to its worker. */
@@ -38,6 +38,7 @@ export type WorkerRequest =
     }
     | { readonly type: "remove" }
     | { readonly type: "log" }
+    | { readonly type: "inspect"; readonly source: CardSource }
   );
 
 /** Messages from the worker: an answer to request `id`, or news of the link. */
@@ -51,6 +52,7 @@ export type WorkerMessage =
     readonly controls: number[];
     readonly pending: ScriptStep[];
   }
+  | { readonly type: "inspected"; readonly id: number; readonly state: unknown }
   /** The reader closed the link (daemon stopped, or it gave up on the card). */
   | { readonly type: "dropped"; readonly reason: string };
 
@@ -58,6 +60,7 @@ export type WorkerMessage =
 interface Responder {
   answer(apdu: Uint8Array): Promise<{ response: Uint8Array; mismatch?: string }>;
   reset(): void;
+  inspect(): unknown;
   readonly pending: ScriptStep[];
 }
 
@@ -73,6 +76,8 @@ const port = self as unknown as {
 };
 
 let responder: Responder | undefined;
+/** The responder being made: an inspect and an insert at once make one. */
+let made: Promise<Responder> | undefined;
 let link: { conn: Deno.TcpConn; served: Promise<void> } | undefined;
 const trace: TraceEntry[] = [];
 const controls: number[] = [];
@@ -93,7 +98,7 @@ async function answer(request: WorkerRequest): Promise<WorkerMessage> {
   switch (request.type) {
     case "insert": {
       if (link !== undefined) throw new Error("the card is already inserted");
-      responder ??= await makeResponder(request.source);
+      responder = await (made ??= makeResponder(request.source));
       const conn = await Deno.connect({ hostname: request.host, port: request.port });
       // vpcd writes length and payload separately; without this each APDU
       // would also wait on Nagle in our direction.
@@ -110,6 +115,9 @@ async function answer(request: WorkerRequest): Promise<WorkerMessage> {
       }
       return { type: "done", id: request.id };
     }
+    case "inspect":
+      responder = await (made ??= makeResponder(request.source));
+      return { type: "inspected", id: request.id, state: responder.inspect() };
     case "log":
       return {
         type: "log",
@@ -127,17 +135,20 @@ async function makeResponder(source: CardSource): Promise<Responder> {
     return {
       answer: (apdu) => Promise.resolve(script.answer(apdu)),
       reset() {},
+      inspect: () => undefined,
       get pending() {
         return script.pending;
       },
     };
   }
   const card = await loadBehaviour(source.behaviour);
+  await card.configure?.(source.options);
   return {
     async answer(apdu) {
       return { response: toUint8Array(await card.handle(apdu)) };
     },
     reset: () => card.reset?.(),
+    inspect: () => card.inspect?.(),
     pending: [],
   };
 }
