@@ -5,8 +5,14 @@
  * @module
  */
 
-import { type Card, type CardConnection, PcscLibraryError, readers, watchCards } from "../../mod.ts";
-import { type NDEFMessage, messageOf } from "./ndef_message.ts";
+import {
+  type Card,
+  type CardConnection,
+  PcscLibraryError,
+  readers,
+  watchCards,
+} from "../../mod.ts";
+import { messageOf, type NDEFMessage } from "./ndef_message.ts";
 import { decodeRecords, NdefFormatError } from "./ndef_bytes.ts";
 import { NDEFReadingEvent } from "./ndef_reading_event.ts";
 import type { NDEFMessageSource } from "./ndef_record.ts";
@@ -77,7 +83,9 @@ class Adapter {
         try {
           for await (const { inserted, removed } of watchCards({ signal: controller.signal })) {
             for (const card of removed) {
-              if (this.#present.get(card.reader.name)?.equals(card)) this.#present.delete(card.reader.name);
+              if (this.#present.get(card.reader.name)?.equals(card)) {
+                this.#present.delete(card.reader.name);
+              }
             }
             for (const card of inserted) {
               if (!isContactlessAtr(card.atr)) continue;
@@ -120,9 +128,13 @@ class Adapter {
 
   /** What a tag's arrival does, in Chrome's order: reading events, then the write, then the lock. */
   async #visit(card: Card, arrived: boolean): Promise<void> {
-    const readersHere = arrived ? [...this.scanning].filter((r) => r.wants(card)) : [];
-    const write = this.write !== null && !this.write.started && this.write.owner.wants(card) ? this.write : null;
-    const lock = this.lock !== null && !this.lock.started && this.lock.owner.wants(card) ? this.lock : null;
+    const readersHere = arrived ? [...this.scanning].filter((r) => wants(r, card)) : [];
+    const write = this.write !== null && !this.write.started && wants(this.write.owner, card)
+      ? this.write
+      : null;
+    const lock = this.lock !== null && !this.lock.started && wants(this.lock.owner, card)
+      ? this.lock
+      : null;
     if (readersHere.length === 0 && write === null && lock === null) return;
     if (this.#present.get(card.reader.name) !== card) return;
     await using connection = card.createConnection();
@@ -132,7 +144,14 @@ class Adapter {
       for (const reader of readersHere) reader.dispatchEvent(new Event("readingerror"));
       for (const op of [write, lock]) {
         if (op !== null && !op.started && this[op === write ? "write" : "lock"] === op) {
-          this.#finish(op, new NdefTagError(`connecting to the tag failed: ${(error as Error).message}`, "NetworkError", { cause: error }));
+          this.#finish(
+            op,
+            new NdefTagError(
+              `connecting to the tag failed: ${(error as Error).message}`,
+              "NetworkError",
+              { cause: error },
+            ),
+          );
         }
       }
       return;
@@ -144,7 +163,10 @@ class Adapter {
         const { bytes } = await readNdefContent(connection);
         message = messageOf(bytes.length === 0 ? [] : decodeRecords(bytes));
       } catch (error) {
-        if (!(error instanceof NdefTagError || error instanceof NdefFormatError || error instanceof TypeError)) {
+        if (
+          !(error instanceof NdefTagError || error instanceof NdefFormatError ||
+            error instanceof TypeError)
+        ) {
           console.error("NDEFReader: reading a tag failed:", error);
         }
       }
@@ -196,6 +218,13 @@ class Adapter {
 }
 
 const adapter = new Adapter();
+const readerNames = new WeakMap<NDEFReader, string | undefined>();
+
+/** Whether `reader` takes `card` (its reader, when one was named). */
+function wants(reader: NDEFReader, card: Card): boolean {
+  const name = readerNames.get(reader);
+  return name === undefined || card.reader.name === name;
+}
 
 /**
  * The PC/SC service as Web NFC's "NFC adapter": no permission to call native code is
@@ -206,7 +235,10 @@ function checkAdapter(): void {
     readers();
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      throw new DOMException(`NFC needs --allow-ffi: ${(error as Error).message}`, "NotAllowedError");
+      throw new DOMException(
+        `NFC needs --allow-ffi: ${(error as Error).message}`,
+        "NotAllowedError",
+      );
     }
     const reason = error instanceof PcscLibraryError ? "no PC/SC library" : "no PC/SC service";
     throw new DOMException(`${reason}: ${(error as Error).message}`, "NotSupportedError");
@@ -215,7 +247,9 @@ function checkAdapter(): void {
 
 function checkSignal(signal: unknown, where: string): AbortSignal | null {
   if (signal === undefined || signal === null) return null;
-  if (!(signal instanceof AbortSignal)) throw new TypeError(`${where}.signal must be an AbortSignal`);
+  if (!(signal instanceof AbortSignal)) {
+    throw new TypeError(`${where}.signal must be an AbortSignal`);
+  }
   return signal;
 }
 
@@ -233,7 +267,6 @@ function checkSignal(signal: unknown, where: string): AbortSignal | null {
  * ```
  */
 export class NDEFReader extends EventTarget {
-  readonly #reader: string | undefined;
   #onreading: ((event: NDEFReadingEvent) => unknown) | null = null;
   #onreadingerror: ((event: Event) => unknown) | null = null;
   #scanPending = false;
@@ -241,16 +274,15 @@ export class NDEFReader extends EventTarget {
   /** A reader for every PC/SC reader's tags, or only `options.reader`'s. */
   constructor(options: NDEFReaderOptions = {}) {
     super();
-    if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-    if (options.reader !== undefined && (typeof options.reader !== "string" || options.reader === "")) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("options must be an object");
+    }
+    if (
+      options.reader !== undefined && (typeof options.reader !== "string" || options.reader === "")
+    ) {
       throw new TypeError("options.reader must be a reader name");
     }
-    this.#reader = options.reader;
-  }
-
-  /** Whether this reader takes `card` (its reader, when one was named). */
-  wants(card: Card): boolean {
-    return this.#reader === undefined || card.reader.name === this.#reader;
+    readerNames.set(this, options.reader);
   }
 
   /** The "reading" event handler. */
@@ -293,7 +325,10 @@ export class NDEFReader extends EventTarget {
       await Promise.race([adapter.start(), aborted]);
     } catch (error) {
       adapter.settle();
-      throw error instanceof DOMException ? error : new DOMException(`watching the readers failed: ${(error as Error).message}`, "NotReadableError");
+      throw error instanceof DOMException ? error : new DOMException(
+        `watching the readers failed: ${(error as Error).message}`,
+        "NotReadableError",
+      );
     } finally {
       this.#scanPending = false;
     }
@@ -309,7 +344,10 @@ export class NDEFReader extends EventTarget {
    * "mime" record), an `NDEFMessageInit`, or an `NDEFMessage` as it is. A later `write()`
    * (of any reader) replaces one still waiting, which rejects with "AbortError".
    */
-  async write(message: NDEFMessageSource | NDEFMessage, options: NDEFWriteOptions = {}): Promise<void> {
+  async write(
+    message: NDEFMessageSource | NDEFMessage,
+    options: NDEFWriteOptions = {},
+  ): Promise<void> {
     const signal = checkSignal(options?.signal, "options");
     if (signal?.aborted) throw signal.reason;
     const bytes = messageBytes(message);
@@ -326,17 +364,25 @@ export class NDEFReader extends EventTarget {
     await this.#pend("lock", signal, (connection) => makeNdefReadOnly(connection));
   }
 
-  #pend(slot: "write" | "lock", signal: AbortSignal | null, run: (connection: CardConnection) => Promise<void>): Promise<void> {
+  #pend(
+    slot: "write" | "lock",
+    signal: AbortSignal | null,
+    run: (connection: CardConnection) => Promise<void>,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       adapter.pend(slot, { owner: this, run, started: false, resolve, reject }, signal);
       adapter.start().then(() => adapter.kick(), (error) => {
         const op = adapter[slot];
         if (op?.owner === this && !op.started) {
           adapter[slot] = null;
-          reject(new DOMException(`watching the readers failed: ${(error as Error).message}`, "NotReadableError"));
+          reject(
+            new DOMException(
+              `watching the readers failed: ${(error as Error).message}`,
+              "NotReadableError",
+            ),
+          );
         }
       });
     });
   }
 }
-

@@ -8,19 +8,27 @@
 
 import {
   type ContactlessConnection,
-  contactlessInfo,
+  decodeCapabilityContainer,
   getUid,
   readPages,
   type Type2Layout,
   type2Layout,
-  decodeCapabilityContainer,
   writePage,
 } from "../contactless/mod.ts";
-import { NDEFMessage, messageOf } from "./ndef_message.ts";
+// not (yet) among ./contactless's exports
+import { parseContactlessAtr as contactlessInfo } from "../contactless/contactless_info.ts";
+import { exchange } from "../contactless/connection.ts";
+import { messageOf, NDEFMessage } from "./ndef_message.ts";
 import { decodeRecords, encodeRecords, NdefFormatError } from "./ndef_bytes.ts";
 import { createMessageFromSource, type NDEFMessageSource, rawRecordOf } from "./ndef_record.ts";
 import { NdefTagError } from "./ndef_tag_error.ts";
-import { type DynamicLockHint, lockType2, readType2, type Type2Io, writeType2 } from "./type2_ndef.ts";
+import {
+  type DynamicLockHint,
+  lockType2,
+  readType2,
+  type Type2Io,
+  writeType2,
+} from "./type2_ndef.ts";
 import { readType4, type Type4Transmit, writeType4 } from "./type4_ndef.ts";
 
 /** A connected connection of either facade (pyscard's `CardConnection`, the Web API's `SmartCardConnection`). */
@@ -98,25 +106,14 @@ function type2Io(connection: NdefConnection, layout: () => Type2Layout | undefin
 }
 
 function type4Transmit(connection: NdefConnection): Type4Transmit {
-  return async (apdu) => {
-    const result: unknown = await (connection.transmit as (c: Uint8Array) => Promise<unknown>)
-      .call(connection, Uint8Array.from(apdu));
-    if (Array.isArray(result)) {
-      const [data, sw1, sw2] = result as [number[], number, number];
-      return { data: [...data], sw: (sw1 << 8) | sw2 };
-    }
-    const bytes = new Uint8Array(result as ArrayBuffer);
-    if (bytes.length < 2) throw new RangeError(`the card answered ${bytes.length} bytes: no status word`);
-    const n = bytes.length - 2;
-    return { data: [...bytes.subarray(0, n)], sw: (bytes[n] << 8) | bytes[n + 1] };
-  };
+  return (apdu) => exchange(connection, apdu);
 }
 
 async function type2Session(connection: NdefConnection) {
-  let layout: Type2Layout | undefined;
-  const io = type2Io(connection, () => layout);
+  const known: { layout?: Type2Layout } = {};
+  const io = type2Io(connection, () => known.layout);
   const head = await io.read(0);
-  layout = type2Layout(decodeCapabilityContainer(head.subarray(12, 16)));
+  const layout = known.layout = type2Layout(decodeCapabilityContainer(head.subarray(12, 16)));
   const hint: DynamicLockHint | undefined = layout.dynamicLockPage === undefined
     ? undefined
     : { page: layout.dynamicLockPage, bytesPerBit: (layout.pagesPerDynamicLockBit ?? 2) * 4 };
@@ -161,7 +158,11 @@ export async function readNdef(connection: NdefConnection): Promise<NDEFMessage>
     return messageOf(bytes.length === 0 ? [] : decodeRecords(bytes));
   } catch (error) {
     if (error instanceof NdefFormatError || error instanceof TypeError) {
-      throw new NdefTagError(`the tag's NDEF message is broken: ${error.message}`, "NotReadableError", { cause: error });
+      throw new NdefTagError(
+        `the tag's NDEF message is broken: ${error.message}`,
+        "NotReadableError",
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -200,7 +201,11 @@ export async function writeNdef(
 }
 
 /** {@link writeNdef} with the message's bytes made. */
-export async function writeNdefBytes(connection: NdefConnection, bytes: Uint8Array, overwrite: boolean): Promise<void> {
+export async function writeNdefBytes(
+  connection: NdefConnection,
+  bytes: Uint8Array,
+  overwrite: boolean,
+): Promise<void> {
   const type = await tagTypeOf(connection);
   await network(async () => {
     if (type === "type2") {
@@ -236,7 +241,10 @@ function refuseOverwrite(current: Uint8Array): void {
 export async function makeNdefReadOnly(connection: NdefConnection): Promise<void> {
   const type = await tagTypeOf(connection);
   if (type === "type4") {
-    throw new NdefTagError("a Type 4 tag has no standard way to be made read-only", "NotSupportedError");
+    throw new NdefTagError(
+      "a Type 4 tag has no standard way to be made read-only",
+      "NotSupportedError",
+    );
   }
   await network(async () => {
     const { io, state } = await type2Session(connection);
@@ -250,6 +258,10 @@ async function network<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof NdefTagError) throw error;
-    throw new NdefTagError(`the exchange with the tag failed: ${(error as Error)?.message ?? error}`, "NetworkError", { cause: error });
+    throw new NdefTagError(
+      `the exchange with the tag failed: ${(error as Error)?.message ?? error}`,
+      "NetworkError",
+      { cause: error },
+    );
   }
 }
