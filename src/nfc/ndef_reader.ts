@@ -10,6 +10,8 @@ import {
   type CardConnection,
   PcscLibraryError,
   readers,
+  SCARD_LEAVE_CARD,
+  SCARD_SHARE_SHARED,
   watchCards,
 } from "../../mod.ts";
 import { messageOf, type NDEFMessage } from "./ndef_message.ts";
@@ -72,12 +74,16 @@ class Adapter {
   readonly #queues = new Map<string, Promise<void>>();
   #watch: AbortController | null = null;
   #ready: Promise<void> | null = null;
+  /** Settles when the watch loop has ended (its native wait done). */
+  stopped: Promise<void> = Promise.resolve();
 
   /** Starts watching (once); resolves when the first look at the readers is done. */
   start(): Promise<void> {
     if (this.#ready !== null) return this.#ready;
     const controller = new AbortController();
     this.#watch = controller;
+    let ended = () => {};
+    this.stopped = new Promise<void>((resolve) => ended = resolve);
     this.#ready = new Promise<void>((resolve, reject) => {
       (async () => {
         try {
@@ -96,6 +102,8 @@ class Adapter {
           }
         } catch (error) {
           if (!controller.signal.aborted) reject(error);
+        } finally {
+          ended();
         }
       })();
     });
@@ -139,7 +147,8 @@ class Adapter {
     if (this.#present.get(card.reader.name) !== card) return;
     await using connection = card.createConnection();
     try {
-      await connection.connect();
+      // shared, and left as it is: other connections to the tag go on working
+      await connection.connect(undefined, SCARD_SHARE_SHARED, SCARD_LEAVE_CARD);
     } catch (error) {
       for (const reader of readersHere) reader.dispatchEvent(new Event("readingerror"));
       for (const op of [write, lock]) {
@@ -218,6 +227,14 @@ class Adapter {
 }
 
 const adapter = new Adapter();
+
+/**
+ * Resolves once no PC/SC watch runs for NFC any more (after the last scan's signal and the last
+ * pending operation): for tests, whose sanitizers want the native wait ended.
+ */
+export function nfcWatchStopped(): Promise<void> {
+  return adapter.stopped;
+}
 const readerNames = new WeakMap<NDEFReader, string | undefined>();
 
 /** Whether `reader` takes `card` (its reader, when one was named). */
