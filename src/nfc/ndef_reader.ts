@@ -333,6 +333,8 @@ export class NDEFReader extends EventTarget {
     if (adapter.scanning.has(this) || this.#scanPending) {
       throw new DOMException("This NDEFReader is already scanning", "InvalidStateError");
     }
+    // activated before the first look, so that a tag already there is reported too
+    adapter.scanning.add(this);
     this.#scanPending = true;
     try {
       const aborted = new Promise<never>((_, reject) => {
@@ -341,6 +343,7 @@ export class NDEFReader extends EventTarget {
       aborted.catch(() => {});
       await Promise.race([adapter.start(), aborted]);
     } catch (error) {
+      adapter.scanning.delete(this);
       adapter.settle();
       throw error instanceof DOMException ? error : new DOMException(
         `watching the readers failed: ${(error as Error).message}`,
@@ -349,7 +352,6 @@ export class NDEFReader extends EventTarget {
     } finally {
       this.#scanPending = false;
     }
-    adapter.scanning.add(this);
     signal?.addEventListener("abort", () => {
       adapter.scanning.delete(this);
       adapter.settle();

@@ -115,3 +115,38 @@ onStack("nfc usage errors: exit 2 and one line", async () => {
   oneLine(await cli("nfc", "read", "--url", "https://a/"), 2, /are for nfc write/);
   oneLine(await cli("list", "--yes"), 2, /--yes is for nfc lock/);
 });
+
+onStack(
+  "the NFC examples: write a URL to the tag present, then read it as the tag is seen",
+  async () => {
+    await using tag = virtualNtag(stack, { model: "NTAG213", uid: UID });
+    await tag.insert();
+    await tag.waitPresent();
+    const run = async (example: string, ...args: string[]) => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-ffi",
+          new URL(`../../examples/${example}`, import.meta.url).pathname,
+          ...args,
+        ],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return {
+        code: out.code,
+        text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
+      };
+    };
+    const written = await run("nfc_write_url.ts", "https://example.net/tag");
+    assert.deepEqual([written.code, written.text.trim().split("\n").at(-1)], [0, "written"]);
+    // the tag is there when the scan starts: it is reported at once; the run ends after 3 s
+    const read = await run("nfc_read_tags.ts", "3");
+    assert.equal(read.code, 0, read.text);
+    assert.match(
+      read.text,
+      /tag 04:a1:b2:c3:d4:e5:f6: 1 record\(s\)\n {2}url: "https:\/\/example\.net\/tag"/,
+    );
+  },
+);
