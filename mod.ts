@@ -119,3 +119,41 @@ export { PcscLibraryError } from "./src/ffi/library.ts";
 export { CardConnectionDecorator } from "./src/smartcard/card_connection_decorator.ts";
 export { ExclusiveConnectCardConnection } from "./src/smartcard/exclusive_connect_card_connection.ts";
 export { ExclusiveTransmitCardConnection } from "./src/smartcard/exclusive_transmit_card_connection.ts";
+export {
+  parseStorageCardAtr,
+  PART3_CARD_NAMES,
+  PART3_STANDARDS,
+  part3CardName,
+  part3StandardName,
+  type Part3StorageCard,
+  PCSC_RID,
+} from "./src/atr/part3.ts";
+export { CommandAPDU, type CommandAPDUFields } from "./src/apdu/command_apdu.ts";
+export { ResponseAPDU } from "./src/apdu/response_apdu.ts";
+export {
+  chainCommands,
+  type ChainingOptions,
+  type ChainTransmitter,
+  type ChainTransmitterSync,
+  transmitChained,
+  transmitChainedSync,
+} from "./src/apdu/chaining.ts";
+export { encodeTlv, findTlv, parseTlv, Tlv, type TlvInput } from "./src/tlv/ber_tlv.ts";
+export {
+  type CardCapabilities,
+  type CompactTlvObject,
+  decodeHistoricalBytes,
+  explainHistoricalBytes,
+  type HistoricalBytes,
+  type StatusIndicator,
+} from "./src/atr/historical_bytes.ts";
+export {
+  type AtrIdentification,
+  type AtrListEntry,
+  findSmartcardList,
+  identifyAtr,
+  type IdentifyAtrOptions,
+  SMARTCARD_LIST_HINT,
+  SmartcardList,
+  smartcardListPaths,
+} from "./src/atr/card_list.ts";

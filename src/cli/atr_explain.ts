@@ -5,6 +5,7 @@
  * @module
  */
 
+import { explainHistoricalBytes } from "../atr/historical_bytes.ts";
 import { ATR } from "../smartcard/atr.ts";
 import { hex } from "./output.ts";
 
@@ -21,6 +22,8 @@ export interface Explanation {
   readonly bytes: ExplainedByte[];
   readonly protocols: string[];
   readonly historicalBytes: string;
+  /** The historical bytes decoded (ISO 7816-4 8.1.1), one line each, or why they cannot be. */
+  readonly historical: string[];
   readonly TCK: { readonly value: number; readonly ok: boolean } | null;
   readonly checksumOK: boolean;
   readonly extraBytes: string;
@@ -69,6 +72,7 @@ export function explainAtr(bytes: readonly number[]): Explanation {
     protocols: Object.keys(atr.getSupportedProtocols()),
     historicalBytes: hex([...historical]) +
       (printable && historical.length ? ` "${String.fromCharCode(...historical)}"` : ""),
+    historical: historicalLines(atr),
     TCK: atr.TCK === null ? null : { value: atr.TCK, ok: atr.checksumOK },
     checksumOK: atr.checksumOK,
     extraBytes: hex([...atr.extraBytes]),
@@ -83,10 +87,20 @@ export function explanationLines(e: Explanation): string[] {
   }
   lines.push(`protocols: ${e.protocols.join(", ")}`);
   lines.push(`historical bytes: ${e.historicalBytes || "(none)"}`);
+  if (e.historicalBytes) { for (const line of e.historical) lines.push(`  ${line}`); }
   if (e.TCK) lines.push(`TCK = ${hex([e.TCK.value])}  ${e.TCK.ok ? "checks" : "does NOT check"}`);
   else lines.push(`TCK: none (${e.checksumOK ? "none needed: T=0 only" : "missing"})`);
   if (e.extraBytes) lines.push(`extra bytes after the ATR: ${e.extraBytes}`);
   return lines;
+}
+
+function historicalLines(atr: ATR): string[] {
+  try {
+    return explainHistoricalBytes(atr.decodeHistoricalBytes());
+  } catch (error) {
+    if (error instanceof RangeError) return [`cannot be decoded: ${error.message}`];
+    throw error;
+  }
 }
 
 function byteOf(kind: string, level: number, value: number, meaning: string): ExplainedByte {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { CommandAPDU } from "../apdu/command_apdu.ts";
+import { identifyAtr } from "../atr/card_list.ts";
 import { CardMonitor } from "../smartcard/card_monitor.ts";
 import { ReaderMonitor } from "../smartcard/reader_monitor.ts";
 import { explainAtr, explanationLines } from "./atr_explain.ts";
@@ -19,18 +21,26 @@ export type Command = (call: Invocation, out: Output) => Promise<number>;
 export async function list(call: Invocation, out: Output): Promise<number> {
   noArgs(call);
   const looks = await lookAtReaders();
+  const found = looks.map((l) => l.atr.length ? identifyAtr([...l.atr]) : null);
   out.object({
-    readers: looks.map((l) => ({ ...l, atr: l.atr.length ? hex([...l.atr]) : null })),
+    readers: looks.map((l, i) => ({
+      ...l,
+      atr: l.atr.length ? hex([...l.atr]) : null,
+      names: found[i]?.names ?? [],
+    })),
   });
   if (looks.length === 0) out.line("no reader");
-  for (const l of looks) {
+  looks.forEach((l, i) => {
     const state = l.state === "card"
       ? out.good("card ")
       : l.state === "mute"
       ? out.bad("mute ")
       : "empty";
     out.line(`${l.index}  ${l.name}  ${state}${l.atr.length ? `  ${hex([...l.atr])}` : ""}`);
-  }
+    for (const name of found[i]?.names ?? []) out.line(`     ${name}`);
+  });
+  const hint = found.find((f) => f?.hint)?.hint;
+  if (hint) out.line(out.dim(hint));
   return 0;
 }
 
@@ -109,15 +119,25 @@ export async function atr(call: Invocation, out: Output): Promise<number> {
     bytes = connection.getATR();
   }
   const explained = explainAtr(bytes);
-  out.object(explained);
+  const { names, list, hint } = identifyAtr(bytes);
+  out.object({ ...explained, names, list, hint });
   for (const line of explanationLines(explained)) out.line(line);
+  if (names.length) {
+    out.line(`possibly identified card${list ? ` (using ${list})` : ""}:`);
+    for (const name of names) out.line(`  ${name}`);
+  } else if (list) out.line(`card not in ${list}`);
+  if (hint) out.line(hint);
   return explained.checksumOK ? 0 : 1;
 }
 
 /** `send APDU...`: each APDU to the card, the answers described. */
 export async function send(call: Invocation, out: Output): Promise<number> {
   if (call.args.length === 0) throw new UsageError("send needs at least one APDU", "send");
-  const apdus = call.args.map((a, i) => argHex(a, `APDU ${i + 1}`, "send"));
+  // every APDU is checked before the first is sent: a typo in the third must not cost a
+  // PIN try in the first
+  const apdus = call.args.map((a, i) =>
+    checkedApdu(argHex(a, `APDU ${i + 1}`, "send"), `APDU ${i + 1}`, "send", call.raw)
+  );
   using connection = await openConnection(call.reader, call.t0);
   for (const apdu of apdus) report(out, await exchange(connection, apdu));
   return 0;
@@ -129,7 +149,7 @@ export async function script(call: Invocation, out: Output): Promise<number> {
   const text = await Deno.readTextFile(call.args[0]).catch((error: Error) => {
     throw new UsageError(`cannot read ${call.args[0]}: ${error.message}`, "script");
   });
-  const steps = parseScript(text, call.args[0]);
+  const steps = parseScript(text, call.args[0], call.raw);
   using connection = await openConnection(call.reader, call.t0);
   let failed = 0;
   for (const step of steps) {
@@ -173,7 +193,7 @@ interface Step {
   readonly expectedText: string;
 }
 
-function parseScript(text: string, file: string): Step[] {
+function parseScript(text: string, file: string, rawApdus: boolean): Step[] {
   const steps: Step[] = [];
   text.split("\n").forEach((raw, i) => {
     const content = raw.replace(/#.*/, "").trim();
@@ -195,6 +215,7 @@ function parseScript(text: string, file: string): Step[] {
     } catch (error) {
       throw new UsageError(`${where}: ${(error as Error).message}`, "script");
     }
+    checkedApdu(apdu, `${where}: the APDU`, "script", rawApdus);
     steps.push({ line: i + 1, apdu, expected: expectation, expectedText: expected ?? "" });
   });
   return steps;
@@ -212,6 +233,36 @@ function noArgs(call: Invocation): void {
   if (call.args.length > 0) {
     throw new UsageError(`${call.command} takes no arguments`, call.command);
   }
+}
+
+/**
+ * `apdu` checked as an ISO 7816-4 command (cases 1-4, short or extended, Lc agreeing with the
+ * data) by {@linkcode CommandAPDU.parse}: a usage error naming it when it fits no case. With
+ * --raw it is sent anyway, and a note on stderr says so.
+ */
+function checkedApdu(apdu: number[], what: string, command: string, raw: boolean): number[] {
+  const shown = apdu.length > 16 ? `${hex(apdu.slice(0, 16))} ...` : hex(apdu);
+  if (apdu.length < 4) {
+    throw new UsageError(
+      `${what} (${shown}) is ${apdu.length} bytes long: an APDU has at least CLA INS P1 P2` +
+        (raw ? "" : "; nothing was sent"),
+      command,
+    );
+  }
+  try {
+    CommandAPDU.parse(apdu);
+  } catch (error) {
+    const why = (error as Error).message.replace(/^command's /, "its ").replace(/^command /, "it ");
+    if (!raw) {
+      throw new UsageError(
+        `${what} (${shown}) fits no ISO 7816-4 case: ${why}; nothing was sent ` +
+          `(--raw sends such bytes as they are)`,
+        command,
+      );
+    }
+    console.error(`note: --raw: ${what} (${shown}) fits no ISO 7816-4 case; sent as given`);
+  }
+  return apdu;
 }
 
 /** Hex from the command line: bad hex is a usage error (exit 2), naming the argument. */

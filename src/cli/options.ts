@@ -25,6 +25,8 @@ export interface Invocation {
   readonly reader?: string;
   readonly json: boolean;
   readonly t0: boolean;
+  /** --raw: send APDUs as given, without checking them as ISO 7816-4 commands. */
+  readonly raw: boolean;
   readonly help: boolean;
   /** `nfc write`'s message: --url, --text, or --json FILE. */
   readonly nfcMessage?: { readonly url?: string; readonly text?: string; readonly file?: string };
@@ -36,7 +38,8 @@ export interface Invocation {
 export const COMMANDS: Readonly<Record<string, { synopsis: string; about: string }>> = {
   list: {
     synopsis: "list [--json]",
-    about: "The readers, each with its card state and the card's ATR.",
+    about: "The readers, each with its card state, the card's ATR and the names that\n" +
+      "pcsc-tools' smartcard_list.txt (where installed) or PC/SC Part 3 give it.",
   },
   watch: {
     synopsis: "watch [--json]",
@@ -46,12 +49,16 @@ export const COMMANDS: Readonly<Record<string, { synopsis: string; about: string
   atr: {
     synopsis: "atr [HEX...] [--reader NAME|INDEX] [--json]",
     about: "An ATR explained: TS, T0, every interface byte, the protocols, the historical\n" +
-      "bytes, TCK and whether it checks. The ATR given as hex, or else the card's.",
+      "bytes decoded (ISO 7816-4 8.1.1), TCK and whether it checks, and the card's names\n" +
+      "(pcsc-tools' smartcard_list.txt, PC/SC Part 3). The ATR given as hex, or else the card's.",
   },
   send: {
-    synopsis: "send APDU... [--reader NAME|INDEX] [--t0] [--json]",
+    synopsis: "send APDU... [--reader NAME|INDEX] [--t0] [--raw] [--json]",
     about: "Sends each APDU (hex) to the card; prints the response, the status word and\n" +
-      "its meaning (ISO 7816-4). --t0: answer 61xx and 6Cxx (GET RESPONSE, Le).",
+      "its meaning (ISO 7816-4). --t0: answer 61xx and 6Cxx (GET RESPONSE, Le).\n" +
+      "Every APDU is checked (ISO 7816-4 cases 1-4: Lc agrees with the data) before the\n" +
+      "first is sent; one that is not refuses the whole line (exit 2). --raw sends bytes\n" +
+      "no ISO case fits, for cards that need that.",
   },
   nfc: {
     synopsis:
@@ -65,10 +72,11 @@ export const COMMANDS: Readonly<Record<string, { synopsis: string; about: string
       "              terminal, --yes is required)",
   },
   script: {
-    synopsis: "script FILE [--reader NAME|INDEX] [--t0] [--json]",
+    synopsis: "script FILE [--reader NAME|INDEX] [--t0] [--raw] [--json]",
     about: "Sends the APDUs of FILE, one a line, as scriptor does. '#' starts a comment.\n" +
       "'APDU = EXPECTED' checks the answer: a status word alone (90 00), or the whole\n" +
-      "response and status word, where '..' stands for any one byte.",
+      "response and status word, where '..' stands for any one byte. Every APDU is\n" +
+      "checked before the first is sent, as with send; --raw as with send.",
   },
 };
 
@@ -85,7 +93,8 @@ export function helpText(command?: string): string {
     "commands:",
     ...lines,
     "",
-    "options: --reader NAME|INDEX, --json, --t0 (send, script), --url/--text/--yes (nfc), --help",
+    "options: --reader NAME|INDEX, --json, --t0 and --raw (send, script), --url/--text/--yes (nfc),",
+    "  --help",
     "exit codes: 0 ok, 1 failure, 2 usage",
     "",
   ].join("\n");
@@ -97,6 +106,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
   let reader: string | undefined;
   let json = false;
   let t0 = false;
+  let raw = false;
   let help = false;
   let yes = false;
   const nfcMessage: { url?: string; text?: string; file?: string } = {};
@@ -118,6 +128,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
       nfcMessage.file = argv[++i];
     } else if (arg === "--json") json = true;
     else if (arg === "--t0") t0 = true;
+    else if (arg === "--raw") raw = true;
     else if (arg === "--reader" || arg.startsWith("--reader=")) {
       reader = arg === "--reader" ? argv[++i] : arg.slice("--reader=".length);
       if (!reader) throw new UsageError("--reader needs a reader name or index");
@@ -125,13 +136,16 @@ export function parseArgs(argv: readonly string[]): Invocation {
     else args.push(arg);
   }
   const command = args.shift() ?? "";
-  if (command === "" && help) return { command: "help", args, json, t0, help };
-  if (command === "help") return { command, args, json, t0, help: true };
+  if (command === "" && help) return { command: "help", args, json, t0, raw, help };
+  if (command === "help") return { command, args, json, t0, raw, help: true };
   if (!(command in COMMANDS)) {
     throw new UsageError(command ? `unknown command ${command}` : "no command given");
   }
   if (t0 && command !== "send" && command !== "script") {
     throw new UsageError("--t0 is for send and script", command);
+  }
+  if (raw && command !== "send" && command !== "script") {
+    throw new UsageError("--raw is for send and script", command);
   }
   if (Object.keys(nfcMessage).length > 0 && !(command === "nfc" && args[0] === "write")) {
     throw new UsageError("--url, --text and --json FILE are for nfc write", command);
@@ -139,5 +153,5 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (yes && !(command === "nfc" && args[0] === "lock")) {
     throw new UsageError("--yes is for nfc lock", command);
   }
-  return { command, args, reader, json, t0, help, nfcMessage, yes };
+  return { command, args, reader, json, t0, raw, help, nfcMessage, yes };
 }

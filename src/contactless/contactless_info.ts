@@ -5,10 +5,8 @@
  * @module
  */
 
+import { PART3_STANDARDS, part3CardName, PCSC_RID } from "../../mod.ts";
 import { checkBytes } from "../smartcard/bytes.ts";
-
-/** The PC/SC Workgroup's registered application provider identifier. */
-export const PCSC_RID: readonly number[] = Object.freeze([0xa0, 0x00, 0x00, 0x03, 0x06]);
 
 /** A code from a Part 3 table, with its name when the table has one. */
 export interface Part3Code {
@@ -58,25 +56,25 @@ export interface TypeBInfo {
 /** What {@link contactlessInfo} finds in an ATR. */
 export type ContactlessInfo = StorageCardInfo | Iso14443_4Info;
 
-/** Names for Part 3's codes, given by whoever holds the tables. */
-export interface Part3Names {
-  /** The name of standard byte `code`, if known. */
-  standard(code: number): string | undefined;
-  /** The name of card name `code` (NN NN as one number), if known. */
-  card(code: number): string | undefined;
-}
-
-const NO_NAMES: Part3Names = { standard: () => undefined, card: () => undefined };
-
 /**
- * Decodes `atr` when it is one of the two forms a Part 3 reader builds, with a TCK that
- * checks; null for anything else (a contact card, a reader's own form).
- * @throws TypeError or RangeError when `atr` is not bytes
+ * What the ATR a PC/SC Part 3 reader builds says about the contactless card:
+ *
+ * - `3B 8F 80 01 80 4F 0C A0 00 00 03 06 SS NN NN 00 00 00 00 TCK`, a storage card: the RID,
+ *   the standard SS and the card name NN NN, named from Part 3's tables (`PART3_STANDARDS`,
+ *   `PART3_CARD_NAMES` of the main module: the revision whose card names end at 00 3D,
+ *   MIFARE Ultralight EV1);
+ * - `3B 8n 80 01 T1..Tn TCK`, an ISO 14443-4 card (T=CL): its historical bytes;
+ * - anything else, or either form with a TCK that does not check: null.
+ *
+ * ```ts
+ * contactlessInfo([0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06,
+ *   0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x6a]);
+ * // { kind: "storage", standard: { code: 3, name: "ISO 14443 A, part 3" },
+ * //   card: { code: 1, name: "Mifare Standard 1K" }, ... }
+ * ```
+ * @throws TypeError or RangeError when `atr` is not bytes (at most 33)
  */
-export function parseContactlessAtr(
-  atr: readonly number[] | Uint8Array,
-  names: Part3Names = NO_NAMES,
-): ContactlessInfo | null {
+export function contactlessInfo(atr: readonly number[] | Uint8Array): ContactlessInfo | null {
   checkBytes(atr, "atr", 33);
   const bytes = Array.from(atr);
   // TS, T0 (Y1 = 8: TD1 only), TD1 = 80 (T=0 then TD2), TD2 = 01 (T=1)
@@ -95,8 +93,8 @@ export function parseContactlessAtr(
     return {
       kind: "storage",
       rid: PCSC_RID,
-      standard: { code: ss, name: names.standard(ss) },
-      card: { code: nn, name: names.card(nn) },
+      standard: { code: ss, name: PART3_STANDARDS.get(ss) },
+      card: { code: nn, name: part3CardName(nn) ?? undefined },
     };
   }
   return {

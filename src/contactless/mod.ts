@@ -79,9 +79,9 @@ export {
 export type { WriteOptions } from "./write_guard.ts";
 export {
   type ContactlessInfo,
+  contactlessInfo,
   type Iso14443_4Info,
   type Part3Code,
-  PCSC_RID,
   type StorageCardInfo,
   type TypeBInfo,
 } from "./contactless_info.ts";

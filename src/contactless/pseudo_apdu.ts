@@ -5,6 +5,7 @@
  * @module
  */
 
+import { CommandAPDU } from "../../mod.ts";
 import { checkBytes, checkInteger } from "../smartcard/bytes.ts";
 import { type ContactlessConnection, exchange } from "./connection.ts";
 import { ContactlessError } from "./contactless_error.ts";
@@ -57,9 +58,10 @@ async function getData(
   p1: number,
   detail: string,
 ): Promise<number[]> {
-  let response = await exchange(connection, [CLA, 0xca, p1, 0x00, 0x00]);
+  // Le 00: "all of it", which is what Part 3 asks readers to answer
+  let response = await exchange(connection, pseudo(0xca, p1, 0x00, undefined, 256));
   if ((response.sw & 0xff00) === 0x6c00) {
-    response = await exchange(connection, [CLA, 0xca, p1, 0x00, response.sw & 0xff]);
+    response = await exchange(connection, pseudo(0xca, p1, 0x00, undefined, response.sw & 0xff));
   }
   return check("GET DATA", response, { detail });
 }
@@ -82,14 +84,7 @@ export async function loadKey(
   const slot = checkInteger(options.slot ?? 0, "slot", 0, 255);
   const volatile = options.volatile ?? true;
   if (typeof volatile !== "boolean") throw new TypeError("volatile must be a boolean");
-  const response = await exchange(connection, [
-    CLA,
-    0x82,
-    volatile ? 0x00 : 0x20,
-    slot,
-    0x06,
-    ...key,
-  ]);
+  const response = await exchange(connection, pseudo(0x82, volatile ? 0x00 : 0x20, slot, key));
   check("LOAD KEYS", response, { address: slot, addressKind: "key slot" });
 }
 
@@ -113,22 +108,15 @@ export async function authenticate(
   }
   checkInteger(slot, "slot", 0, 255);
   const type = keyType === "A" ? 0x60 : 0x61;
-  const general = await exchange(connection, [
-    CLA,
-    0x86,
-    0x00,
-    0x00,
-    0x05,
-    0x01,
-    0x00,
-    block,
-    type,
-    slot,
-  ]);
+  const general = await exchange(
+    connection,
+    pseudo(0x86, 0x00, 0x00, [0x01, 0x00, block, type, slot]),
+  );
   if (general.sw !== 0x6d00 && general.sw !== 0x6e00) {
     check("GENERAL AUTHENTICATE", general, { address: block, addressKind: "block" });
     return;
   }
+  // Not an ISO case (its last three bytes are neither Lc nor data): sent as the bytes it is.
   const obsolete = await exchange(connection, [CLA, 0x88, 0x00, block, type, slot]);
   check("AUTHENTICATE", obsolete, { address: block, addressKind: "block" });
 }
@@ -159,7 +147,10 @@ export async function rawReadBinary(
   length: number,
   addressKind: "block" | "page",
 ): Promise<number[]> {
-  const response = await exchange(connection, [CLA, 0xb0, address >> 8, address & 0xff, length]);
+  const response = await exchange(
+    connection,
+    pseudo(0xb0, address >> 8, address & 0xff, undefined, length),
+  );
   return check("READ BINARY", response, { address, addressKind });
 }
 
@@ -199,15 +190,19 @@ export async function rawUpdateBinary(
   bytes: readonly number[] | Uint8Array,
   addressKind: "block" | "page",
 ): Promise<void> {
-  const response = await exchange(connection, [
-    CLA,
-    0xd6,
-    address >> 8,
-    address & 0xff,
-    bytes.length,
-    ...bytes,
-  ]);
+  const response = await exchange(connection, pseudo(0xd6, address >> 8, address & 0xff, bytes));
   check("UPDATE BINARY", response, { address, addressKind });
+}
+
+/** A class FF command, as CommandAPDU encodes it. */
+function pseudo(
+  ins: number,
+  p1: number,
+  p2: number,
+  data?: readonly number[] | Uint8Array,
+  ne?: number,
+): number[] {
+  return new CommandAPDU({ cla: CLA, ins, p1, p2, data: data && Array.from(data), ne }).toBytes();
 }
 
 function check(

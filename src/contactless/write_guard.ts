@@ -7,7 +7,7 @@
  */
 
 import { atrOf, type ContactlessConnection } from "./connection.ts";
-import { parseContactlessAtr } from "./contactless_info.ts";
+import { contactlessInfo } from "./contactless_info.ts";
 import { UnsafeWriteError } from "./contactless_error.ts";
 import {
   isSectorTrailer,
@@ -66,7 +66,7 @@ const CLASSIC_NAMES: Readonly<Record<number, "1K" | "4K" | "Mini">> = {
   0x0002: "4K",
   0x0026: "Mini",
 };
-const TYPE2_NAMES: ReadonlySet<number> = new Set([0x0003, 0x003a]);
+const TYPE2_NAMES: ReadonlySet<number> = new Set([0x0003, 0x003a, 0x003d]);
 /** ISO 14443 A part 3, and "no information given". */
 const TYPE_A_STANDARDS: ReadonlySet<number> = new Set([0x03, 0x00]);
 
@@ -110,7 +110,7 @@ export async function guardWrite(
 function rulesFor(atr: number[] | undefined): Rules {
   const careful: Rules = { classic: mifareClassicLayout("4K"), type2: true, unnamed: true };
   if (atr === undefined) return careful;
-  const info = parseContactlessAtr(atr);
+  const info = contactlessInfo(atr);
   if (info === null || info.kind !== "storage") return { type2: false, unnamed: false };
   if (!TYPE_A_STANDARDS.has(info.standard.code)) return { type2: false, unnamed: false };
   const classic = CLASSIC_NAMES[info.card.code];

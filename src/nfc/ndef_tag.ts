@@ -8,6 +8,7 @@
 
 import {
   type ContactlessConnection,
+  contactlessInfo,
   decodeCapabilityContainer,
   getUid,
   readPages,
@@ -15,8 +16,7 @@ import {
   type2Layout,
   writePage,
 } from "../contactless/mod.ts";
-// not (yet) among ./contactless's exports
-import { parseContactlessAtr as contactlessInfo } from "../contactless/contactless_info.ts";
+// the one APDU exchange over either facade, which ./contactless keeps to itself
 import { exchange } from "../contactless/connection.ts";
 import { messageOf, NDEFMessage } from "./ndef_message.ts";
 import { decodeRecords, encodeRecords, NdefFormatError } from "./ndef_bytes.ts";

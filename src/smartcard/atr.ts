@@ -7,6 +7,7 @@
 import { SmartcardException } from "./exceptions.ts";
 import { type Bytes as ByteInput, toByteList } from "./bytes.ts";
 import { toHexString } from "./util.ts";
+import { decodeHistoricalBytes, type HistoricalBytes } from "../atr/historical_bytes.ts";
 
 /** A table entry ISO 7816-3 reserves for future use. */
 export type RFU = "RFU";
@@ -222,6 +223,16 @@ export class ATR {
   /** The historical bytes T1..TK (a copy). */
   getHistoricalBytes(): number[] {
     return [...this.historicalBytes];
+  }
+
+  /**
+   * The historical bytes decoded as ISO/IEC 7816-4 8.1.1 lays them out: category indicator,
+   * COMPACT-TLV objects (card capabilities, status indicator, AID...).
+   *
+   * @throws RangeError naming the offset when the historical bytes are malformed
+   */
+  decodeHistoricalBytes(): HistoricalBytes {
+    return decodeHistoricalBytes(this.historicalBytes);
   }
 
   /** The number of historical bytes. */

@@ -6,6 +6,7 @@
  */
 
 import { andThen, type SyncOrAsync } from "../pcsc/card_handle.ts";
+import { CommandAPDU } from "../apdu/command_apdu.ts";
 import { MAX_APDU_SIZE } from "../pcsc/constants.ts";
 import { type Bytes, checkBytes, checkInteger } from "./bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
@@ -215,19 +216,25 @@ export abstract class CardConnection implements Disposable, AsyncDisposable {
    * `[data, sw1, sw2]`. Observers see `command` then `response`; the error-checking chain
    * runs on the response.
    *
-   * @param command the APDU, 4 to 65,544 bytes
+   * @param command the APDU, 4 to 65,544 bytes, or a `CommandAPDU` (sent as its bytes: the
+   * observers, the decorators and T=0's follow-ups see the same bytes either way)
    * @param protocol `T0_protocol`, `T1_protocol` or `RAW_protocol`; default the active one
    */
-  async transmit(command: Bytes, protocol?: number): Promise<TransmitResult> {
+  async transmit(command: Bytes | CommandAPDU, protocol?: number): Promise<TransmitResult> {
     return await this.#transmit(false, command, protocol);
   }
 
   /** Synchronous {@link transmit}: blocks the event loop for the card's answer. */
-  transmitSync(command: Bytes, protocol?: number): TransmitResult {
+  transmitSync(command: Bytes | CommandAPDU, protocol?: number): TransmitResult {
     return this.#transmit(true, command, protocol) as TransmitResult;
   }
 
-  #transmit(blocking: boolean, command: Bytes, protocol?: number): SyncOrAsync<TransmitResult> {
+  #transmit(
+    blocking: boolean,
+    apdu: Bytes | CommandAPDU,
+    protocol?: number,
+  ): SyncOrAsync<TransmitResult> {
+    const command = apdu instanceof CommandAPDU ? apdu.toBytes() : apdu;
     this.#checkCommand(command, protocol);
     this.assertUsable(blocking ? "transmitSync" : "transmit", true, blocking);
     const t0 = this.#t0;

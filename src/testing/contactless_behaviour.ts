@@ -5,10 +5,18 @@
  * @module
  */
 
+import {
+  VirtualMifareClassicChip,
+  type VirtualMifareClassicInit,
+} from "./virtual_mifare_classic.ts";
 import { VirtualNtagChip, type VirtualNtagInit } from "./virtual_ntag.ts";
+import { VirtualType4TagChip, type VirtualType4TagInit } from "./virtual_type4_tag.ts";
 
 /** Which chip, and how it starts (what `behaviourOptions` carries). */
-export type ContactlessChipOptions = { readonly kind: "ntag"; readonly init: VirtualNtagInit };
+export type ContactlessChipOptions =
+  | { readonly kind: "ntag"; readonly init: VirtualNtagInit }
+  | { readonly kind: "mifare-classic"; readonly init: VirtualMifareClassicInit }
+  | { readonly kind: "type4"; readonly init: VirtualType4TagInit };
 
 /** What every virtual chip does. */
 interface Chip {
@@ -21,13 +29,19 @@ let chip: Chip | undefined;
 
 /** Makes the chip; called once, before the first APDU. */
 export function configure(options: unknown): void {
-  const { kind, init } = options as ContactlessChipOptions;
-  switch (kind) {
+  const chosen = options as ContactlessChipOptions;
+  switch (chosen.kind) {
     case "ntag":
-      chip = new VirtualNtagChip(init);
+      chip = new VirtualNtagChip(chosen.init);
+      return;
+    case "mifare-classic":
+      chip = new VirtualMifareClassicChip(chosen.init);
+      return;
+    case "type4":
+      chip = new VirtualType4TagChip(chosen.init);
       return;
     default:
-      throw new TypeError(`no virtual contactless chip of kind ${String(kind)}`);
+      throw new TypeError(`no virtual contactless chip of kind ${String(chosen)}`);
   }
 }
 

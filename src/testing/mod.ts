@@ -38,6 +38,12 @@
  * });
  * ```
  *
+ * Virtual contactless cards answer PC/SC Part 3 pseudo-APDUs as a contactless reader with
+ * the card in its field would (an ACS ACR122U's conventions): {@link virtualNtag}
+ * (NTAG213/215/216, locks honoured), {@link virtualMifareClassic} (1K, 4K, Mini, keys and
+ * access conditions enforced) and {@link virtualType4Tag} (the NFC Forum Type 4 NDEF
+ * application). Each exposes its memory for assertions (`memory()`, `files()`).
+ *
  * Importing the kit opens the PC/SC library (with `--allow-ffi`), so that `deno test`'s
  * resource sanitizer does not count it against the first test that uses PC/SC.
  *
@@ -68,13 +74,24 @@ export type {
   TraceEntry,
 } from "./card_behaviour.ts";
 export {
+  MIFARE_CLASSIC_ATRS,
+  type MifareClassicSnapshot,
+  type MifareClassicType,
   NTAG_ATR,
   type NtagModel,
   type NtagSnapshot,
   type OnReader,
+  type Type4Snapshot,
+  VirtualMifareClassic,
+  virtualMifareClassic,
+  type VirtualMifareClassicInit,
   VirtualNtag,
   virtualNtag,
   type VirtualNtagInit,
+  type VirtualSectorInit,
+  VirtualType4Tag,
+  virtualType4Tag,
+  type VirtualType4TagInit,
 } from "./contactless_cards.ts";
 export {
   missingRequirements,

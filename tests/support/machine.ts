@@ -10,7 +10,8 @@ import { which } from "./installed.ts";
 
 /**
  * The Debian packages of the stack: the daemon, its client library, the virtual reader
- * driver, `ip` for the quick-ACK route, and the headers for the C layout test and bench.
+ * driver, `ip` for the quick-ACK route, the headers for the C layout test and bench, and
+ * pcsc-tools for its list of ATRs and the `ATR_analysis` that naming cards is checked against.
  */
 export const PACKAGES: readonly string[] = [
   "pcscd",
@@ -18,6 +19,7 @@ export const PACKAGES: readonly string[] = [
   "vsmartcard-vpcd",
   "iproute2",
   "libpcsclite-dev",
+  "pcsc-tools",
 ];
 
 /** No debconf prompt: stdin is closed, and a question would end the install. */
