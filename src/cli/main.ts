@@ -1,6 +1,6 @@
 /**
  * The card utility: `deno run -A jsr:@pcsc/smartcard/cli <command>`, or a binary from
- * `deno compile -A`. `list`, `watch`, `atr`, `send`, `script`; `--help` on each.
+ * `deno compile -A`. `list`, `watch`, `atr`, `send`, `script`, `nfc`; `--help` on each.
  *
  * Exit codes: 0 ok, 1 a failure (one line, with the PC/SC code, never a stack trace),
  * 2 a command line that does not make sense.
@@ -9,10 +9,11 @@
  */
 
 import { atr, type Command, list, script, send, watch } from "./commands.ts";
+import { nfc } from "./nfc.ts";
 import { helpText, parseArgs, UsageError } from "./options.ts";
 import { Output } from "./output.ts";
 
-const COMMANDS: Readonly<Record<string, Command>> = { list, watch, atr, send, script };
+const COMMANDS: Readonly<Record<string, Command>> = { list, watch, atr, send, script, nfc };
 
 /** Runs the utility with `argv`; resolves to its exit code. */
 export async function main(argv: readonly string[]): Promise<number> {

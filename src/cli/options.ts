@@ -28,6 +28,10 @@ export interface Invocation {
   /** --raw: send APDUs as given, without checking them as ISO 7816-4 commands. */
   readonly raw: boolean;
   readonly help: boolean;
+  /** `nfc write`'s message: --url, --text, or --json FILE. */
+  readonly nfcMessage?: { readonly url?: string; readonly text?: string; readonly file?: string };
+  /** `nfc lock`: no confirmation asked. */
+  readonly yes?: boolean;
 }
 
 /** The commands, with their synopsis and what each does. */
@@ -56,6 +60,17 @@ export const COMMANDS: Readonly<Record<string, { synopsis: string; about: string
       "first is sent; one that is not refuses the whole line (exit 2). --raw sends bytes\n" +
       "no ISO case fits, for cards that need that.",
   },
+  nfc: {
+    synopsis:
+      "nfc uid|read|write|lock [--url URL | --text TEXT | --json FILE] [--yes] [--reader NAME|INDEX] [--json]",
+    about: "NFC tags (NFC Forum Type 2 and Type 4) on a contactless reader:\n" +
+      "  nfc uid     the tag's UID\n" +
+      "  nfc read    its NDEF records, in words (--json: as objects)\n" +
+      "  nfc write   --url URL, --text TEXT, or --json FILE: an NDEFMessageInit in JSON, each\n" +
+      "              record's data a string, an array of bytes, or { records: [...] }\n" +
+      "  nfc lock    makes the tag read-only for ever; asks first unless --yes (without a\n" +
+      "              terminal, --yes is required)",
+  },
   script: {
     synopsis: "script FILE [--reader NAME|INDEX] [--t0] [--raw] [--json]",
     about: "Sends the APDUs of FILE, one a line, as scriptor does. '#' starts a comment.\n" +
@@ -78,7 +93,8 @@ export function helpText(command?: string): string {
     "commands:",
     ...lines,
     "",
-    "options: --reader NAME|INDEX, --json, --t0 and --raw (send, script), --help",
+    "options: --reader NAME|INDEX, --json, --t0 and --raw (send, script), --url/--text/--yes (nfc),",
+    "  --help",
     "exit codes: 0 ok, 1 failure, 2 usage",
     "",
   ].join("\n");
@@ -92,10 +108,25 @@ export function parseArgs(argv: readonly string[]): Invocation {
   let t0 = false;
   let raw = false;
   let help = false;
+  let yes = false;
+  const nfcMessage: { url?: string; text?: string; file?: string } = {};
+  const value = (i: number, option: string) => {
+    if (argv[i] === undefined) throw new UsageError(`${option} needs a value`, "nfc");
+    return argv[i];
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const nfcWrite = args[0] === "nfc" && args[1] === "write";
     if (arg === "--help" || arg === "-h") help = true;
-    else if (arg === "--json") json = true;
+    else if (arg === "--url") nfcMessage.url = value(++i, arg);
+    else if (arg === "--text") nfcMessage.text = value(++i, arg);
+    else if (arg === "--yes") yes = true;
+    // `nfc write --json FILE`: the message from FILE, where --json otherwise asks for JSON output
+    else if (
+      arg === "--json" && nfcWrite && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")
+    ) {
+      nfcMessage.file = argv[++i];
+    } else if (arg === "--json") json = true;
     else if (arg === "--t0") t0 = true;
     else if (arg === "--raw") raw = true;
     else if (arg === "--reader" || arg.startsWith("--reader=")) {
@@ -116,5 +147,11 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (raw && command !== "send" && command !== "script") {
     throw new UsageError("--raw is for send and script", command);
   }
-  return { command, args, reader, json, t0, raw, help };
+  if (Object.keys(nfcMessage).length > 0 && !(command === "nfc" && args[0] === "write")) {
+    throw new UsageError("--url, --text and --json FILE are for nfc write", command);
+  }
+  if (yes && !(command === "nfc" && args[0] === "lock")) {
+    throw new UsageError("--yes is for nfc lock", command);
+  }
+  return { command, args, reader, json, t0, raw, help, nfcMessage, yes };
 }
