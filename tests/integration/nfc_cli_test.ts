@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { READER_NAMES, virtualNtag } from "../../src/testing/mod.ts";
 import { stackFixture } from "../support/fixture.ts";
-import "../support/library.ts";
-import { cardPresent } from "../support/presence.ts";
+import "../../src/testing/library.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, onStack } = await stackFixture({
   after: async (stack) => {

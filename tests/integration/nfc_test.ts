@@ -15,9 +15,9 @@ import {
 } from "../../src/nfc/mod.ts";
 import { READER_NAMES, type VirtualNtag, virtualNtag } from "../../src/testing/mod.ts";
 import { nfcWatchStopped } from "../../src/nfc/ndef_reader.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, onStack } = await stackFixture({
   after: async (stack) => {

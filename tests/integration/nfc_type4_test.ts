@@ -24,9 +24,9 @@ import {
   type VirtualType4Tag,
   virtualType4Tag,
 } from "../../src/testing/mod.ts";
-import "../support/library.ts";
+import "../../src/testing/library.ts";
 import { stackFixture } from "../support/fixture.ts";
-import { cardPresent } from "../support/presence.ts";
+import { cardPresent } from "../../src/testing/presence.ts";
 
 const { stack, onStack } = await stackFixture({
   after: async (stack) => {
