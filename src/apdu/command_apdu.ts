@@ -195,9 +195,10 @@ function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: 
       return { nc: b4, ne: le === 0 ? 256 : le, dataOffset: 5 };
     }
     throw new RangeError(
-      `command's Lc (5th byte) is ${b4} but ${n - 5} byte${
-        n === 6 ? "" : "s"
-      } follow it: a short ` +
+      `command's Lc (5th byte) is ${b4} but ${n - 5} ${
+        n === 6 ? "byte follows" : "bytes follow"
+      } ` +
+        `it: a short ` +
         `command with ${b4} data bytes is ${5 + b4} bytes long, or ${6 + b4} with Le`,
     );
   }
@@ -221,9 +222,9 @@ function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: 
     return { nc: l, ne: le === 0 ? 65536 : le, dataOffset: 7 };
   }
   throw new RangeError(
-    `command's extended Lc (5th to 7th bytes) is ${l} but ${n - 7} byte${
-      n === 8 ? "" : "s"
-    } follow ` +
-      `it: an extended command with ${l} data bytes is ${7 + l} bytes long, or ${9 + l} with Le`,
+    `command's extended Lc (5th to 7th bytes) is ${l} but ${n - 7} ` +
+      `${
+        n === 8 ? "byte follows" : "bytes follow"
+      } it: an extended command with ${l} data bytes is ${7 + l} bytes long, or ${9 + l} with Le`,
   );
 }

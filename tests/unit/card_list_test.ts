@@ -66,7 +66,9 @@ Deno.test("identifyAtr adds Part 3's name for a contactless storage card, list o
 
 const SYSTEM_LIST = "/usr/share/pcsc/smartcard_list.txt";
 const systemList = await Deno.stat(SYSTEM_LIST).then(() => true, () => false);
-const atrAnalysis = await Deno.stat("/usr/bin/ATR_analysis").then(() => true, () => false);
+// ATR_analysis is a Perl script: only a Linux Deno runs it (the unit tests also run under Wine)
+const atrAnalysis = Deno.build.os === "linux" &&
+  await Deno.stat("/usr/bin/ATR_analysis").then(() => true, () => false);
 const skip = (why: string) => ` (skipped: ${why}; apt-get install pcsc-tools)`;
 
 Deno.test({
