@@ -26,8 +26,7 @@ export async function list(call: Invocation, out: Output): Promise<number> {
     readers: looks.map((l, i) => ({
       ...l,
       atr: l.atr.length ? hex([...l.atr]) : null,
-      // what the card is: only where there is one
-      ...(found[i] ? { names: found[i].names } : {}),
+      names: found[i]?.names ?? [],
     })),
   });
   if (looks.length === 0) out.line("no reader");

@@ -4,13 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { identifyAtr } from "../../mod.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID } from "../cards/test_card.ts";
 import { stackFixture } from "../support/fixture.ts";
 import { OutputLines } from "../support/output_lines.ts";
 import "../../src/testing/library.ts";
 import { cardPresent } from "../../src/testing/presence.ts";
+import type { VirtualCard } from "../../src/testing/virtual_card.ts";
 
 const { stack, skipped, onStack } = await stackFixture();
 const [READER0, READER1] = skipped ? ["", ""] : stack.readerNames;
@@ -46,12 +46,18 @@ function oneLine(ran: Ran, code: number, pattern: RegExp): void {
   assert.doesNotMatch(ran.stderr, /\n\s+at /);
 }
 
-function withCard(name: string, fn: () => Promise<void>, behaviour?: URL): void {
+function withCard(
+  name: string,
+  fn: () => Promise<void>,
+  behaviour?: URL,
+  check?: (card: VirtualCard) => Promise<void>,
+): void {
   onStack(name, async () => {
     await using card = stack.card({ atr: behaviour ? ATR_T0 : ATR_T1, reader: 1, behaviour });
     await card.insert();
     await cardPresent(READER1);
     await fn();
+    await check?.(card);
     await card.remove();
     await cardPresent(READER1, false);
   });
@@ -64,14 +70,8 @@ withCard("list: each reader with its card state and ATR, as text and as JSON", a
   assert.match(text.stdout, new RegExp(`^1  ${READER1}  card   3B 82 01 54 31 E6$`, "m"));
   const json = JSON.parse((await cli(["list", "--json"])).stdout);
   assert.deepEqual(json.readers, [
-    { index: 0, name: READER0, state: "empty", atr: null },
-    {
-      index: 1,
-      name: READER1,
-      state: "card",
-      atr: "3B 82 01 54 31 E6",
-      names: identifyAtr([0x3B, 0x82, 0x01, 0x54, 0x31, 0xE6]).names,
-    },
+    { index: 0, name: READER0, state: "empty", atr: null, names: [] },
+    { index: 1, name: READER1, state: "card", atr: "3B 82 01 54 31 E6", names: [] },
   ]);
 });
 
@@ -139,6 +139,103 @@ withCard("script: comments, expected answers checked, a mismatch fails with its 
   } finally {
     await Deno.remove(file);
   }
+});
+
+onStack("list and atr name a contactless storage card from PC/SC Part 3", async () => {
+  const mifare = [0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06];
+  const atr = [...mifare, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x6a];
+  await using card = stack.card({ atr, reader: 0 });
+  await card.insert();
+  await cardPresent(READER0);
+  const part3 = "Mifare Standard 1K (PC/SC Part 3, ISO 14443 A, part 3)";
+  const listed = await cli(["list"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(
+    listed.stdout,
+    new RegExp(`^0  ${READER0}  card .*\n(?: {5}.*\n)* {5}${escape(part3)}$`, "m"),
+  );
+  const json = JSON.parse((await cli(["list", "--json"])).stdout);
+  assert.equal(json.readers[0].names.at(-1), part3);
+  const explained = await cli(["atr", "--reader", "0"]);
+  assert.equal(explained.code, 0, explained.stderr);
+  assert.match(explained.stdout, /^ {2}category indicator 80: an application identifier, BER-TLV/m);
+  assert.match(
+    explained.stdout,
+    /^ {7}RID A0 00 00 03 06 \(PC\/SC workgroup\), standard 03, card name 00 01$/m,
+  );
+  assert.match(explained.stdout, /^possibly identified card/m);
+  assert.match(explained.stdout, new RegExp(`^  ${escape(part3)}$`, "m"));
+  await card.remove();
+  await cardPresent(READER0, false);
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+withCard("atr: the historical bytes decoded, and no name without a match", async () => {
+  const ran = await cli([
+    "atr",
+    "3B DC 18 FF 81 91 FE 1F C3 80 73 C8 21 13 66 01 06 11 59 00 01 28",
+  ]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(ran.stdout, /^ {4}73 tag 7 \(card capabilities\), 3 bytes$/m);
+  assert.match(ran.stdout, /^ {7}logical channels: assigned by the card, at most 4$/m);
+  const json = JSON.parse((await cli(["atr", "3B 02 54 30", "--json"])).stdout);
+  assert.deepEqual(json.historical, [
+    "category indicator 54: proprietary format",
+    '  as text: "T0"',
+  ]);
+  assert.ok(Array.isArray(json.names));
+});
+
+withCard(
+  "send and script check every APDU before sending the first: exit 2, nothing sent",
+  async () => {
+    const bad = "00 A4 04 00 05 A0 00"; // Lc 5, two data bytes
+    oneLine(
+      await cli(["send", SELECT, "00 84 00 00 08", bad, "--reader", READER1]),
+      2,
+      /^usage error: APDU 3 \(00 A4 04 00 05 A0 00\) fits no ISO 7816-4 case: its Lc \(5th byte\) is 5 but 2 bytes follow it.*nothing was sent/,
+    );
+    oneLine(await cli(["send", "00 B0 00 00 00 01"]), 2, /^usage error: APDU 1 .*truncated/);
+    oneLine(
+      await cli(["send", "00 A4 04"]),
+      2,
+      /^usage error: APDU 1 \(00 A4 04\) is 3 bytes long/,
+    );
+    const file = await Deno.makeTempFile({ suffix: ".txt" });
+    try {
+      await Deno.writeTextFile(
+        file,
+        `${SELECT} = 90 00\n00 84 00 00 08\n00 D6 00 00 00 00 02 01\n`,
+      );
+      oneLine(
+        await cli(["script", file]),
+        2,
+        new RegExp(
+          `^usage error: ${file}:3: the APDU \\(00 D6 .*\\) fits no ISO 7816-4 case: its extended Lc`,
+        ),
+      );
+    } finally {
+      await Deno.remove(file);
+    }
+  },
+  undefined,
+  async (card) => assert.deepEqual(await card.apduLog(), []),
+);
+
+withCard("send --raw: bytes no ISO case fits go to the card, with a note saying so", async () => {
+  const ran = await cli(["send", "--raw", "00 30 00 00 05 AA BB", "--reader", READER1]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(
+    ran.stderr,
+    /^note: --raw: APDU 1 \(00 30 00 00 05 AA BB\) fits no ISO 7816-4 case; sent as given$/m,
+  );
+  // the test card checks the shape of what INS 30 gets, and says so with 67 00
+  assert.match(ran.stdout, /^> 00 30 00 00 05 AA BB$/m);
+  assert.match(ran.stdout, /^< 67 00 /m);
+  oneLine(await cli(["atr", "--raw"]), 2, /^usage error: --raw is for send and script/);
 });
 
 onStack(
