@@ -6,7 +6,7 @@
  */
 
 import { ReaderWatch } from "../pcsc/reader_watch.ts";
-import { PcscError } from "../pcsc/context.ts";
+import { PcscError } from "../pcsc/pcsc_error.ts";
 import { Reader } from "../smartcard/readers/reader.ts";
 import { CardRequestException } from "../smartcard/errors/exceptions.ts";
 import { asSmartcardError } from "../smartcard/errors/pcsc_failure.ts";

@@ -4,12 +4,11 @@
  * @module
  */
 
-import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 import { type CardIo, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { type CardStatus, PcscError, type ScardHandle } from "../ffi/pcsc.ts";
-import { Context } from "./context.ts";
+import { Context, SCARD_SCOPE_USER } from "./context.ts";
 import {
   type ReaderTransactions,
   type TransactionClaim,
@@ -19,6 +18,9 @@ import {
 // the layers above write their operations once with these too
 export { andThen, guarded, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 export type { CardStatus } from "../ffi/pcsc.ts";
+
+/** Largest command APDU a card handle sends: extended case 4 (4 + 3 + 65,535 + 2 bytes). */
+export const MAX_APDU_SIZE = 65544;
 
 /**
  * How a caller takes a response out of the handle's receive buffer, which the next call

@@ -5,12 +5,14 @@
  * @module
  */
 
+import { PNP_NOTIFICATION } from "../ffi/constants.ts";
 import {
-  PNP_NOTIFICATION,
+  decodeReaderState,
+  type ReaderState,
   SCARD_STATE_CHANGED,
   SCARD_STATE_UNAWARE,
   SCARD_STATE_UNKNOWN,
-} from "../ffi/constants.ts";
+} from "./reader_state.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_INVALID_HANDLE,
@@ -25,7 +27,6 @@ import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
 import { Context, stoppedWithoutReaders } from "./context.ts";
-import { decodeReaderState, type ReaderState } from "./reader_state.ts";
 
 /** What one reader reported: its name and decoded state. */
 export interface ReaderReport extends ReaderState {

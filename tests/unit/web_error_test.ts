@@ -6,7 +6,7 @@ import { PcscLibraryError } from "../../src/ffi/library.ts";
 import type { NativePcsc } from "../../src/ffi/native.ts";
 import { PcscError } from "../../src/ffi/pcsc.ts";
 import { CardHandleRefusal } from "../../src/pcsc/card_handle.ts";
-import { platformConstants } from "../../src/pcsc/constants.ts";
+import { platformConstants } from "../../src/pcsc/platform_constants.ts";
 import { asWebError, correspondingException } from "../../src/web/corresponding_exception.ts";
 import { SmartCardError } from "../../src/web/smart_card_error.ts";
 

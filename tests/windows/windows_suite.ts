@@ -28,7 +28,7 @@ import {
 } from "../../mod.ts";
 import { smartCard } from "../../src/web/mod.ts";
 import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
+import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/pcsc/reader_state.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
 import * as pcsc from "../../src/ffi/pcsc.ts";
 import type { CardStatus, Connected, ScardContext } from "../../src/ffi/pcsc.ts";

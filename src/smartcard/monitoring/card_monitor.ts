@@ -5,7 +5,7 @@
  */
 
 import type { Card } from "../readers/card.ts";
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { feedOf } from "../../pcsc/reader_feed.ts";
 import { Observers, report } from "./monitor.ts";
 import { Observable, Observer } from "../observer.ts";

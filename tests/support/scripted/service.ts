@@ -8,12 +8,8 @@
  */
 
 import type { Abi } from "../../../src/ffi/abi.ts";
-import {
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
-  SCARD_STATE_EMPTY,
-  SCARD_STATE_PRESENT,
-} from "../../../src/ffi/constants.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../../../src/pcsc/protocols.ts";
+import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../../src/pcsc/reader_state.ts";
 import {
   SCARD_E_INVALID_HANDLE,
   SCARD_E_NO_SERVICE,

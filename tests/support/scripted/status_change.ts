@@ -9,11 +9,8 @@
  * @module
  */
 
-import {
-  PNP_NOTIFICATION,
-  SCARD_STATE_CHANGED,
-  SCARD_STATE_UNKNOWN,
-} from "../../../src/ffi/constants.ts";
+import { PNP_NOTIFICATION } from "../../../src/ffi/constants.ts";
+import { SCARD_STATE_CHANGED, SCARD_STATE_UNKNOWN } from "../../../src/pcsc/reader_state.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_TIMEOUT,
