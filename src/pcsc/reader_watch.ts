@@ -26,6 +26,7 @@ import {
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
+import { cancelUntilSettled } from "./cancel_on_abort.ts";
 import { Context, stoppedWithoutReaders } from "./context.ts";
 
 /** What one reader reported: its name and decoded state. */
@@ -55,9 +56,6 @@ const SERVICE_GONE = new Set([
 // already established: from SCardEstablishContext the same code is polkit's refusal.
 const CONTEXT_GONE = new Set([...SERVICE_GONE, SCARD_W_SECURITY_VIOLATION]);
 
-// Sent again at this interval until the wait settles: a cancel that reaches the service before
-// the wait does is lost.
-const CANCEL_REPEAT_MS = 10;
 // pauses between retries while the service is down or failing: 100 ms, doubling up to 1 s
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 1000;
@@ -156,9 +154,7 @@ export class ReaderWatch implements Disposable {
     const inflight = this.#inflight;
     const context = this.#context;
     if (inflight === null || context === null) return;
-    context.cancel();
-    const timer = setInterval(() => context.cancel(), CANCEL_REPEAT_MS);
-    inflight.finally(() => clearInterval(timer)).catch(() => {});
+    cancelUntilSettled(inflight, () => context.cancel());
   }
 
   /** Aborts what is pending with `reason` and frees the context; later looks throw. */
