@@ -18,9 +18,8 @@ import {
   disconnect,
   establishContext,
   releaseContext,
-  type ScardContext,
-  type ScardHandle,
 } from "../src/ffi/pcsc.ts";
+import type { ScardContext, ScardHandle } from "../src/ffi/native_handles.ts";
 
 const T1 = 0x2;
 

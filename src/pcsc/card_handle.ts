@@ -7,7 +7,9 @@
 import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 import { type CardIo, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { type CardStatus, PcscError, type ScardHandle } from "../ffi/pcsc.ts";
+import type { CardStatus } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
+import type { ScardHandle } from "../ffi/native_handles.ts";
 import { Context, SCARD_SCOPE_USER } from "./context.ts";
 import {
   type ReaderTransactions,

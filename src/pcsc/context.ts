@@ -6,7 +6,8 @@
 
 import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { PcscError, type ScardContext } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
+import type { ScardContext } from "../ffi/native_handles.ts";
 
 /** SCardEstablishContext's scope: the user's (the default). */
 export const SCARD_SCOPE_USER = 0x0000;

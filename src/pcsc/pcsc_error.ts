@@ -8,7 +8,7 @@
  * @module
  */
 
-export { PcscError } from "../ffi/pcsc.ts";
+export { PcscError } from "../ffi/pcsc_error.ts";
 export * from "../ffi/error_codes.ts";
 export { describeReturnCode } from "../ffi/abi.ts";
 export { PcscLibraryError } from "../ffi/library.ts";

@@ -24,7 +24,7 @@ import {
   SCARD_W_SECURITY_VIOLATION,
 } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { PcscError } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
 import { cancelUntilSettled } from "./cancel_on_abort.ts";
 import { Context, stoppedWithoutReaders } from "./context.ts";

@@ -30,7 +30,8 @@ import {
   SCARD_W_REMOVED_CARD,
   SCARD_W_RESET_CARD,
 } from "../../../src/ffi/error_codes.ts";
-import type { CardStatus, Connected, ScardContext, ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected } from "../../../src/ffi/pcsc.ts";
+import type { ScardContext, ScardHandle } from "../../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedReader, ScriptedService } from "./service.ts";

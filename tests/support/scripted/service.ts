@@ -16,7 +16,8 @@ import {
   SCARD_E_SERVICE_STOPPED,
   SCARD_F_COMM_ERROR,
 } from "../../../src/ffi/error_codes.ts";
-import { PcscError, type ScardContext } from "../../../src/ffi/pcsc.ts";
+import { PcscError } from "../../../src/ffi/pcsc_error.ts";
+import type { ScardContext } from "../../../src/ffi/native_handles.ts";
 
 /** A native call as the scripted service saw it. */
 export interface ScriptedCall {

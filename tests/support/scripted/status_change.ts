@@ -16,7 +16,8 @@ import {
   SCARD_E_TIMEOUT,
   SCARD_E_UNKNOWN_READER,
 } from "../../../src/ffi/error_codes.ts";
-import type { PcscError, ScardContext } from "../../../src/ffi/pcsc.ts";
+import type { PcscError } from "../../../src/ffi/pcsc_error.ts";
+import type { ScardContext } from "../../../src/ffi/native_handles.ts";
 import type { ReaderStateArray } from "../../../src/ffi/reader_state.ts";
 import type { ScriptedService } from "./service.ts";
 
