@@ -192,17 +192,10 @@ export class CardHandle implements Disposable {
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    // a queued command is copied now: the caller may change its array before it runs
-    const apdu = blocking && command instanceof Uint8Array
-      ? command
-      : this.#stage(blocking, command);
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
+    const apdu = this.#stage(blocking, command);
+    return this.#exchange(blocking, read, (io, card) => {
       const pci = typeof protocol === "function" ? protocol() : protocol;
-      return andThen(
-        ex.transmit(blocking, card, pci, apdu, command.length),
-        (n) => read(ex.receive, n),
-      );
+      return io.transmit(blocking, card, pci, apdu, command.length);
     });
   }
 
@@ -213,16 +206,12 @@ export class CardHandle implements Disposable {
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    const bytes = blocking && command instanceof Uint8Array
-      ? command
-      : this.#stage(blocking, command);
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
-      return andThen(
-        ex.control(blocking, card, code, bytes, command.length),
-        (n) => read(ex.receive, n),
-      );
-    });
+    const bytes = this.#stage(blocking, command);
+    return this.#exchange(
+      blocking,
+      read,
+      (io, card) => io.control(blocking, card, code, bytes, command.length),
+    );
   }
 
   /** SCardGetAttrib; gives the attribute's bytes, as `read` takes them (see {@link transmit}). */
@@ -231,10 +220,7 @@ export class CardHandle implements Disposable {
     attribute: number,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
-      return andThen(ex.getAttrib(blocking, card, attribute), (n) => read(ex.receive, n));
-    });
+    return this.#exchange(blocking, read, (io, card) => io.getAttrib(blocking, card, attribute));
   }
 
   /** SCardSetAttrib; a queued value is copied now, as a queued command is. */
@@ -425,9 +411,29 @@ export class CardHandle implements Disposable {
     return this.#io ??= this.#native.cardIo(MAX_APDU_SIZE);
   }
 
-  /** The command in a buffer of its own (queued calls), or in the send buffer (blocking). */
+  /**
+   * One call over the handle's buffers, in its turn, its answer taken out of the receive
+   * buffer by `read` before the next call overwrites it.
+   */
+  #exchange<T>(
+    blocking: boolean,
+    read: ResponseReader<T>,
+    call: (io: CardIo, card: ScardHandle) => SyncOrAsync<number>,
+  ): SyncOrAsync<T> {
+    return this.#run(blocking, true, (card) => {
+      const io = this.#buffers;
+      return andThen(call(io, card), (n) => read(io.receive, n));
+    });
+  }
+
+  /**
+   * The command as the call will send it: a blocking call's own bytes, or a copy in the send
+   * buffer; a queued call's copy of its own, taken now, for the caller may change its array
+   * before the call runs.
+   */
   #stage(blocking: boolean, command: ArrayLike<number>): Uint8Array {
     if (!blocking) return Uint8Array.from(command);
+    if (command instanceof Uint8Array) return command;
     const send = this.#buffers.send;
     send.set(command);
     return send;
