@@ -137,7 +137,13 @@ export {
   UPPERCASE,
 } from "./src/smartcard/util.ts";
 export * from "./src/smartcard/scard_constants.ts";
-export { PcscLibraryError } from "./src/pcsc/pcsc_error.ts";
+export { PcscError, PcscLibraryError } from "./src/pcsc/pcsc_error.ts";
+export {
+  readerStates,
+  type ReaderStatesOptions,
+  type ReaderStatus,
+} from "./src/pcsc/reader_states_now.ts";
+export type { ReaderState } from "./src/pcsc/reader_state.ts";
 export { CardConnectionDecorator } from "./src/smartcard/connection/card_connection_decorator.ts";
 export { ExclusiveConnectCardConnection } from "./src/smartcard/connection/exclusive_connect_card_connection.ts";
 export { ExclusiveTransmitCardConnection } from "./src/smartcard/connection/exclusive_transmit_card_connection.ts";
