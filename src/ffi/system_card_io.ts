@@ -1,5 +1,7 @@
 /**
  * The system library's buffers and calls for SCardTransmit, SCardControl and SCardGetAttrib.
+ * Its signatures repeat `CardIo`'s (native.ts), and its calls have the shape of pcsc.ts's: an
+ * interface and its one implementation, each call spelling out its own native arguments.
  *
  * @module
  */

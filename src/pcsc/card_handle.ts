@@ -243,20 +243,11 @@ export class CardHandle implements Disposable {
     if (!blocking && this.connected) {
       this.#transactions.claim(reader, this.#connection, "beginning");
     }
-    return recovered(
-      () =>
-        this.#run(
-          blocking,
-          true,
-          (card) =>
-            andThen(this.#native.beginTransaction(blocking, card), () => {
-              this.#transactions.claim(reader, this.#connection, "holding");
-            }),
-        ),
-      (error) => {
-        this.#transactions.drop(reader, this.#connection);
-        throw error;
-      },
+    return this.#transactionCall(
+      blocking,
+      (card) => this.#native.beginTransaction(blocking, card),
+      () => this.#transactions.claim(reader, this.#connection, "holding"),
+      () => this.#transactions.drop(reader, this.#connection),
     );
   }
 
@@ -266,18 +257,27 @@ export class CardHandle implements Disposable {
    */
   endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     const reader = this.#connection.reader;
-    return recovered(
-      () =>
-        this.#run(
-          blocking,
-          true,
-          (card) =>
-            andThen(this.#native.endTransaction(blocking, card, disposition), () => {
-              this.#transactions.drop(reader, this.#connection);
-            }),
-        ),
+    return this.#transactionCall(
+      blocking,
+      (card) => this.#native.endTransaction(blocking, card, disposition),
+      () => this.#transactions.drop(reader, this.#connection),
       (error) => {
         if (!this.#endRefusedOnly(error)) this.#transactions.drop(reader, this.#connection);
+      },
+    );
+  }
+
+  /** A begin or end in its turn, the reader's claim updated once it has succeeded or failed. */
+  #transactionCall(
+    blocking: boolean,
+    call: (card: ScardHandle) => SyncOrAsync<void>,
+    succeeded: () => void,
+    failed: (error: unknown) => void,
+  ): SyncOrAsync<void> {
+    return recovered(
+      () => this.#run(blocking, true, (card) => andThen(call(card), succeeded)),
+      (error) => {
+        failed(error);
         throw error;
       },
     );
