@@ -25,7 +25,7 @@ export { readergroups, readers } from "./src/smartcard/readers/system.ts";
 export { Reader } from "./src/smartcard/readers/reader.ts";
 export { Card } from "./src/smartcard/readers/card.ts";
 export { CardConnection, type TransmitResult } from "./src/smartcard/connection/card_connection.ts";
-export type { SyncOrAsync } from "./src/ffi/sync_or_async.ts";
+export type { SyncOrAsync } from "./src/pcsc/card_handle.ts";
 export type { T0ResponseHandling } from "./src/smartcard/connection/t0_response.ts";
 export {
   CM_IOCTL_GET_FEATURE_REQUEST,
@@ -138,7 +138,13 @@ export {
   UPPERCASE,
 } from "./src/smartcard/util.ts";
 export * from "./src/smartcard/scard_constants.ts";
-export { PcscLibraryError } from "./src/ffi/library.ts";
+export { PcscError, PcscLibraryError } from "./src/pcsc/pcsc_error.ts";
+export {
+  readerStates,
+  type ReaderStatesOptions,
+  type ReaderStatus,
+} from "./src/pcsc/reader_states_now.ts";
+export type { ReaderState } from "./src/pcsc/reader_state.ts";
 export { CardConnectionDecorator } from "./src/smartcard/connection/card_connection_decorator.ts";
 export { ExclusiveConnectCardConnection } from "./src/smartcard/connection/exclusive_connect_card_connection.ts";
 export { ExclusiveTransmitCardConnection } from "./src/smartcard/connection/exclusive_transmit_card_connection.ts";

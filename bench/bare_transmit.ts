@@ -7,7 +7,8 @@
  */
 
 import { CURRENT_ABI } from "../src/ffi/abi.ts";
-import { MAX_BUFFER_SIZE_EXTENDED, SCARD_SHARE_SHARED } from "../src/ffi/constants.ts";
+import { MAX_BUFFER_SIZE_EXTENDED } from "../src/ffi/constants.ts";
+import { SCARD_SHARE_SHARED } from "../src/pcsc/share_and_disposition.ts";
 import { encodeIoRequest } from "../src/ffi/io_request.ts";
 import { library } from "../src/ffi/library.ts";
 import { UintCell } from "../src/ffi/native_struct.ts";
@@ -17,9 +18,8 @@ import {
   disconnect,
   establishContext,
   releaseContext,
-  type ScardContext,
-  type ScardHandle,
 } from "../src/ffi/pcsc.ts";
+import type { ScardContext, ScardHandle } from "../src/ffi/native_handles.ts";
 
 const T1 = 0x2;
 

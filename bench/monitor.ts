@@ -21,7 +21,7 @@
 import { cpuUsage } from "node:process";
 import { CardMonitor, watchCards } from "../mod.ts";
 import { feedOf } from "../src/pcsc/reader_feed.ts";
-import { SYSTEM_PCSC } from "../src/pcsc/context.ts";
+import { SYSTEM_PCSC } from "../src/pcsc/native_pcsc.ts";
 import { ATR_T1 } from "../tests/cards/atrs.ts";
 import { cleanUp, prepareMachine } from "../tests/support/machine.ts";
 import { cardPresent } from "../src/testing/presence.ts";

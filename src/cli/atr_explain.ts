@@ -5,8 +5,7 @@
  * @module
  */
 
-import { explainHistoricalBytes } from "../atr/historical_bytes.ts";
-import { ATR } from "../smartcard/atr/atr.ts";
+import { ATR, explainHistoricalBytes } from "../../mod.ts";
 import { hex } from "./output.ts";
 
 /** One byte of the ATR and its meaning. */

@@ -4,10 +4,7 @@
  * @module
  */
 
-import { CommandAPDU } from "../apdu/command_apdu.ts";
-import { identifyAtr } from "../atr/card_list.ts";
-import { CardMonitor } from "../smartcard/monitoring/card_monitor.ts";
-import { ReaderMonitor } from "../smartcard/monitoring/reader_monitor.ts";
+import { CardMonitor, CommandAPDU, identifyAtr, ReaderMonitor } from "../../mod.ts";
 import { explainAtr, explanationLines } from "./atr_explain.ts";
 import { exchange, type Exchanged, openConnection } from "./send_apdu.ts";
 import { type Invocation, UsageError } from "./options.ts";

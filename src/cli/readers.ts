@@ -5,11 +5,7 @@
  * @module
  */
 
-import { ReaderWatch } from "../pcsc/reader_watch.ts";
-import { PcscError } from "../pcsc/context.ts";
-import { Reader } from "../smartcard/readers/reader.ts";
-import { CardRequestException } from "../smartcard/errors/exceptions.ts";
-import { asSmartcardError } from "../smartcard/errors/pcsc_failure.ts";
+import { CardRequestException, PcscError, Reader, readerStates } from "../../mod.ts";
 import { UsageError } from "./options.ts";
 
 /** A reader and what is in it. */
@@ -25,20 +21,21 @@ const LOOK_MS = 5000;
 
 /** Every reader's state now (one SCardGetStatusChange). */
 export async function lookAtReaders(): Promise<ReaderLook[]> {
-  using watch = new ReaderWatch();
-  let outcome;
+  let states;
   try {
-    outcome = await watch.look(null, performance.now() + LOOK_MS);
+    states = await readerStates({ timeoutMs: LOOK_MS });
   } catch (error) {
-    if (error instanceof PcscError) {
-      throw asSmartcardError(error, "Failed to look at the readers", CardRequestException);
-    }
-    throw error;
+    if (!(error instanceof PcscError)) throw error;
+    // as the pyscard facade reports a failed call: its code, and what it means here
+    const hint = error.hint === null ? "" : ` ${error.hint}`;
+    const failure = new CardRequestException("Failed to look at the readers", error.code, {
+      cause: error,
+    });
+    failure.message += hint;
+    throw failure;
   }
-  if (outcome.kind !== "changed") {
-    throw new CardRequestException("The PC/SC service did not answer");
-  }
-  return outcome.readers.map((report, index) => {
+  if (states === null) throw new CardRequestException("The PC/SC service did not answer");
+  return states.map((report, index) => {
     const state = !report.present ? "empty" : report.mute ? "mute" : "card";
     return { index, name: report.reader, state, atr: state === "card" ? report.atr : [] };
   });

@@ -5,9 +5,11 @@
  * @module
  */
 
-import type { CardConnection } from "../smartcard/connection/card_connection.ts";
-import { ISO7816_4ErrorChecker } from "../smartcard/status_words/iso7816_4_error_checker.ts";
-import { ISO7816_4_SW1ErrorChecker } from "../smartcard/status_words/iso7816_4_sw1_error_checker.ts";
+import {
+  type CardConnection,
+  ISO7816_4_SW1ErrorChecker,
+  ISO7816_4ErrorChecker,
+} from "../../mod.ts";
 import { openConnection } from "./connection.ts";
 import { hex } from "./output.ts";
 

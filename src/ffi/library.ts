@@ -208,3 +208,10 @@ let opened: PcscLibrary | undefined;
 export function library(): PcscLibrary {
   return opened ??= openLibrary();
 }
+
+let openedSymbols: PcscSymbols | undefined;
+
+/** The process-wide library's symbols: what every call of this layer goes through. */
+export function symbols(): PcscSymbols {
+  return openedSymbols ??= library().symbols;
+}

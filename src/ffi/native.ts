@@ -24,13 +24,12 @@ import {
   reconnect,
   releaseContext,
   removeReaderFromGroup,
-  type ScardContext,
-  type ScardHandle,
   setAttrib,
   status,
   supportsReaderGroupChanges,
-  SystemCardIo,
 } from "./pcsc.ts";
+import type { ScardContext, ScardHandle } from "./native_handles.ts";
+import { SystemCardIo } from "./system_card_io.ts";
 import type { SyncOrAsync } from "./sync_or_async.ts";
 import type { ReaderStateArray } from "./reader_state.ts";
 

@@ -1,6 +1,6 @@
 /**
- * Ending a native call that is running on the blocking pool when a signal aborts: the one
- * way to do it is the library's own cancel, sent until the call has settled.
+ * Ending a native call that is running on the blocking pool: the one way to do it is the
+ * library's own cancel, sent until the call has settled.
  *
  * @module
  */
@@ -9,10 +9,17 @@
 // before the call has started waiting is lost (pcsc-lite, 39 of 40 times measured).
 const CANCEL_REPEAT_MS = 10;
 
+/** Calls `cancel` at once and every 10 ms until `running` settles. */
+export function cancelUntilSettled(running: Promise<unknown>, cancel: () => void): void {
+  cancel();
+  const timer = setInterval(cancel, CANCEL_REPEAT_MS);
+  running.finally(() => clearInterval(timer)).catch(() => {});
+}
+
 /**
- * Waits for `running`; once `signal` aborts (or if it already has), calls `cancel` at once
- * and every 10 ms until `running` settles. Resolves or rejects as `running` does: what a
- * cancelled call returns is the caller's to read.
+ * Waits for `running`; once `signal` aborts (or if it already has), cancels it with
+ * {@link cancelUntilSettled}. Resolves or rejects as `running` does: what a cancelled call
+ * returns is the caller's to read.
  */
 export async function cancelOnAbort<T>(
   running: Promise<T>,
@@ -20,11 +27,11 @@ export async function cancelOnAbort<T>(
   cancel: () => void,
 ): Promise<T> {
   if (signal === undefined) return await running;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let cancelling = false;
   const onAbort = (): void => {
-    if (timer !== undefined) return;
-    cancel();
-    timer = setInterval(cancel, CANCEL_REPEAT_MS);
+    if (cancelling) return;
+    cancelling = true;
+    cancelUntilSettled(running, cancel);
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener("abort", onAbort, { once: true });
@@ -32,6 +39,5 @@ export async function cancelOnAbort<T>(
     return await running;
   } finally {
     signal.removeEventListener("abort", onAbort);
-    clearInterval(timer);
   }
 }

@@ -4,12 +4,13 @@
  * @module
  */
 
-import { MAX_APDU_SIZE, SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_INVALID_PARAMETER, SCARD_E_INVALID_VALUE } from "../ffi/error_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 import { type CardIo, type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { type CardStatus, PcscError, type ScardHandle } from "../ffi/pcsc.ts";
-import { Context } from "./context.ts";
+import type { CardStatus } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
+import type { ScardHandle } from "../ffi/native_handles.ts";
+import { Context, SCARD_SCOPE_USER } from "./context.ts";
 import {
   type ReaderTransactions,
   type TransactionClaim,
@@ -19,6 +20,9 @@ import {
 // the layers above write their operations once with these too
 export { andThen, guarded, recovered, type SyncOrAsync } from "../ffi/sync_or_async.ts";
 export type { CardStatus } from "../ffi/pcsc.ts";
+
+/** Largest command APDU a card handle sends: extended case 4 (4 + 3 + 65,535 + 2 bytes). */
+export const MAX_APDU_SIZE = 65544;
 
 /**
  * How a caller takes a response out of the handle's receive buffer, which the next call
@@ -188,17 +192,10 @@ export class CardHandle implements Disposable {
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    // a queued command is copied now: the caller may change its array before it runs
-    const apdu = blocking && command instanceof Uint8Array
-      ? command
-      : this.#stage(blocking, command);
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
+    const apdu = this.#stage(blocking, command);
+    return this.#exchange(blocking, read, (io, card) => {
       const pci = typeof protocol === "function" ? protocol() : protocol;
-      return andThen(
-        ex.transmit(blocking, card, pci, apdu, command.length),
-        (n) => read(ex.receive, n),
-      );
+      return io.transmit(blocking, card, pci, apdu, command.length);
     });
   }
 
@@ -209,16 +206,12 @@ export class CardHandle implements Disposable {
     command: ArrayLike<number>,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    const bytes = blocking && command instanceof Uint8Array
-      ? command
-      : this.#stage(blocking, command);
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
-      return andThen(
-        ex.control(blocking, card, code, bytes, command.length),
-        (n) => read(ex.receive, n),
-      );
-    });
+    const bytes = this.#stage(blocking, command);
+    return this.#exchange(
+      blocking,
+      read,
+      (io, card) => io.control(blocking, card, code, bytes, command.length),
+    );
   }
 
   /** SCardGetAttrib; gives the attribute's bytes, as `read` takes them (see {@link transmit}). */
@@ -227,10 +220,7 @@ export class CardHandle implements Disposable {
     attribute: number,
     read: ResponseReader<T> = bytesOf as ResponseReader<T>,
   ): SyncOrAsync<T> {
-    return this.#run(blocking, true, (card) => {
-      const ex = this.#buffers;
-      return andThen(ex.getAttrib(blocking, card, attribute), (n) => read(ex.receive, n));
-    });
+    return this.#exchange(blocking, read, (io, card) => io.getAttrib(blocking, card, attribute));
   }
 
   /** SCardSetAttrib; a queued value is copied now, as a queued command is. */
@@ -253,20 +243,11 @@ export class CardHandle implements Disposable {
     if (!blocking && this.connected) {
       this.#transactions.claim(reader, this.#connection, "beginning");
     }
-    return recovered(
-      () =>
-        this.#run(
-          blocking,
-          true,
-          (card) =>
-            andThen(this.#native.beginTransaction(blocking, card), () => {
-              this.#transactions.claim(reader, this.#connection, "holding");
-            }),
-        ),
-      (error) => {
-        this.#transactions.drop(reader, this.#connection);
-        throw error;
-      },
+    return this.#transactionCall(
+      blocking,
+      (card) => this.#native.beginTransaction(blocking, card),
+      () => this.#transactions.claim(reader, this.#connection, "holding"),
+      () => this.#transactions.drop(reader, this.#connection),
     );
   }
 
@@ -276,18 +257,27 @@ export class CardHandle implements Disposable {
    */
   endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     const reader = this.#connection.reader;
-    return recovered(
-      () =>
-        this.#run(
-          blocking,
-          true,
-          (card) =>
-            andThen(this.#native.endTransaction(blocking, card, disposition), () => {
-              this.#transactions.drop(reader, this.#connection);
-            }),
-        ),
+    return this.#transactionCall(
+      blocking,
+      (card) => this.#native.endTransaction(blocking, card, disposition),
+      () => this.#transactions.drop(reader, this.#connection),
       (error) => {
         if (!this.#endRefusedOnly(error)) this.#transactions.drop(reader, this.#connection);
+      },
+    );
+  }
+
+  /** A begin or end in its turn, the reader's claim updated once it has succeeded or failed. */
+  #transactionCall(
+    blocking: boolean,
+    call: (card: ScardHandle) => SyncOrAsync<void>,
+    succeeded: () => void,
+    failed: (error: unknown) => void,
+  ): SyncOrAsync<void> {
+    return recovered(
+      () => this.#run(blocking, true, (card) => andThen(call(card), succeeded)),
+      (error) => {
+        failed(error);
         throw error;
       },
     );
@@ -448,9 +438,29 @@ export class CardHandle implements Disposable {
     return this.#io ??= this.#native.cardIo(MAX_APDU_SIZE);
   }
 
-  /** The command in a buffer of its own (queued calls), or in the send buffer (blocking). */
+  /**
+   * One call over the handle's buffers, in its turn, its answer taken out of the receive
+   * buffer by `read` before the next call overwrites it.
+   */
+  #exchange<T>(
+    blocking: boolean,
+    read: ResponseReader<T>,
+    call: (io: CardIo, card: ScardHandle) => SyncOrAsync<number>,
+  ): SyncOrAsync<T> {
+    return this.#run(blocking, true, (card) => {
+      const io = this.#buffers;
+      return andThen(call(io, card), (n) => read(io.receive, n));
+    });
+  }
+
+  /**
+   * The command as the call will send it: a blocking call's own bytes, or a copy in the send
+   * buffer; a queued call's copy of its own, taken now, for the caller may change its array
+   * before the call runs.
+   */
   #stage(blocking: boolean, command: ArrayLike<number>): Uint8Array {
     if (!blocking) return Uint8Array.from(command);
+    if (command instanceof Uint8Array) return command;
     const send = this.#buffers.send;
     send.set(command);
     return send;

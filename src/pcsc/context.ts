@@ -4,15 +4,15 @@
  * @module
  */
 
-import { SCARD_SCOPE_USER } from "../ffi/constants.ts";
 import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { PcscError, type ScardContext } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
+import type { ScardContext } from "../ffi/native_handles.ts";
 
-// What every failed call of this layer throws: the call and its return code.
-export { PcscError };
-// The native interface, for the layers above to be handed a scripted one in tests.
-export { type NativePcsc, SYSTEM_PCSC };
+/** SCardEstablishContext's scope: the user's (the default). */
+export const SCARD_SCOPE_USER = 0x0000;
+/** SCardEstablishContext's scope: the system's (the Web Smart Card API's). */
+export const SCARD_SCOPE_SYSTEM = 0x0002;
 
 // What the finalizer frees when an owner is dropped without release(): the handle and the
 // library it came from, never the Context itself (that would keep it reachable).

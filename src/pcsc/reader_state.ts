@@ -5,18 +5,30 @@
  * @module
  */
 
-import {
-  SCARD_STATE_CHANGED,
-  SCARD_STATE_EMPTY,
-  SCARD_STATE_EXCLUSIVE,
-  SCARD_STATE_IGNORE,
-  SCARD_STATE_INUSE,
-  SCARD_STATE_MUTE,
-  SCARD_STATE_PRESENT,
-  SCARD_STATE_UNAVAILABLE,
-  SCARD_STATE_UNKNOWN,
-  SCARD_STATE_UNPOWERED,
-} from "../ffi/constants.ts";
+/** SCARD_READERSTATE dwCurrentState / dwEventState bits, equal everywhere. */
+export const SCARD_STATE_UNAWARE = 0x0000;
+/** SCARD_STATE_IGNORE. */
+export const SCARD_STATE_IGNORE = 0x0001;
+/** SCARD_STATE_CHANGED. */
+export const SCARD_STATE_CHANGED = 0x0002;
+/** SCARD_STATE_UNKNOWN. */
+export const SCARD_STATE_UNKNOWN = 0x0004;
+/** SCARD_STATE_UNAVAILABLE. */
+export const SCARD_STATE_UNAVAILABLE = 0x0008;
+/** SCARD_STATE_EMPTY. */
+export const SCARD_STATE_EMPTY = 0x0010;
+/** SCARD_STATE_PRESENT. */
+export const SCARD_STATE_PRESENT = 0x0020;
+/** SCARD_STATE_ATRMATCH. */
+export const SCARD_STATE_ATRMATCH = 0x0040;
+/** SCARD_STATE_EXCLUSIVE. */
+export const SCARD_STATE_EXCLUSIVE = 0x0080;
+/** SCARD_STATE_INUSE. */
+export const SCARD_STATE_INUSE = 0x0100;
+/** SCARD_STATE_MUTE. */
+export const SCARD_STATE_MUTE = 0x0200;
+/** SCARD_STATE_UNPOWERED. */
+export const SCARD_STATE_UNPOWERED = 0x0400;
 
 /** What SCardGetStatusChange said of one reader. */
 export interface ReaderState {

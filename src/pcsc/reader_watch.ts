@@ -5,27 +5,22 @@
  * @module
  */
 
+import { PNP_NOTIFICATION } from "../ffi/constants.ts";
 import {
-  PNP_NOTIFICATION,
+  decodeReaderState,
+  type ReaderState,
   SCARD_STATE_CHANGED,
   SCARD_STATE_UNAWARE,
   SCARD_STATE_UNKNOWN,
-} from "../ffi/constants.ts";
-import {
-  SCARD_E_CANCELLED,
-  SCARD_E_INVALID_HANDLE,
-  SCARD_E_NO_SERVICE,
-  SCARD_E_SERVICE_STOPPED,
-  SCARD_E_TIMEOUT,
-  SCARD_E_UNKNOWN_READER,
-  SCARD_F_COMM_ERROR,
-  SCARD_W_SECURITY_VIOLATION,
-} from "../ffi/error_codes.ts";
+} from "./reader_state.ts";
+import { SCARD_E_CANCELLED, SCARD_E_TIMEOUT, SCARD_E_UNKNOWN_READER } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
-import { PcscError } from "../ffi/pcsc.ts";
+import { PcscError } from "../ffi/pcsc_error.ts";
 import type { ReaderStateArray } from "../ffi/reader_state.ts";
+import { Backoff } from "./backoff.ts";
+import { cancelUntilSettled } from "./cancel_on_abort.ts";
 import { Context, stoppedWithoutReaders } from "./context.ts";
-import { decodeReaderState, type ReaderState } from "./reader_state.ts";
+import { contextGone, serviceGone, ServiceNotices } from "./service_loss.ts";
 
 /** What one reader reported: its name and decoded state. */
 export interface ReaderReport extends ReaderState {
@@ -40,23 +35,6 @@ export type WatchOutcome =
   | { readonly kind: "timeout" }
   | { readonly kind: "aborted"; readonly reason: unknown };
 
-// A restarted pcscd fails every call of an old context with one of these; a new context works
-// once the service is back (on Windows, once a reader brings the service back).
-const SERVICE_GONE = new Set([
-  SCARD_E_NO_SERVICE,
-  SCARD_E_SERVICE_STOPPED,
-  SCARD_F_COMM_ERROR,
-  SCARD_E_INVALID_HANDLE,
-]);
-
-// A restarted pcscd does not know the contexts of the one before: a call on one may also say
-// SCARD_W_SECURITY_VIOLATION (pcsc-lite 1.9) while the new daemon starts. Only for a context
-// already established: from SCardEstablishContext the same code is polkit's refusal.
-const CONTEXT_GONE = new Set([...SERVICE_GONE, SCARD_W_SECURITY_VIOLATION]);
-
-// Sent again at this interval until the wait settles: a cancel that reaches the service before
-// the wait does is lost.
-const CANCEL_REPEAT_MS = 10;
 // pauses between retries while the service is down or failing: 100 ms, doubling up to 1 s
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 1000;
@@ -103,8 +81,7 @@ export class ReaderWatch implements Disposable {
   #context: Context | null = null;
   readonly #options: ReaderWatchOptions;
   #reachedService = false;
-  // what onService was last told: null before the service was first lost or reached
-  #available: boolean | null = null;
+  readonly #notices: ServiceNotices;
   // the next reports come from a service restarted since the last ones
   #fresh = false;
   // PnP notification: whether the service has it, and its state last seen
@@ -124,6 +101,7 @@ export class ReaderWatch implements Disposable {
   constructor(native: NativePcsc = SYSTEM_PCSC, options: ReaderWatchOptions = {}) {
     this.#native = native;
     this.#options = options;
+    this.#notices = new ServiceNotices(options.onService);
   }
 
   /** Whether a look or a wait is pending. */
@@ -155,9 +133,7 @@ export class ReaderWatch implements Disposable {
     const inflight = this.#inflight;
     const context = this.#context;
     if (inflight === null || context === null) return;
-    context.cancel();
-    const timer = setInterval(() => context.cancel(), CANCEL_REPEAT_MS);
-    inflight.finally(() => clearInterval(timer)).catch(() => {});
+    cancelUntilSettled(inflight, () => context.cancel());
   }
 
   /** Aborts what is pending with `reason` and frees the context; later looks throw. */
@@ -213,7 +189,7 @@ export class ReaderWatch implements Disposable {
         names = watchedReaders(context.listReaders(), filter);
       } catch (error) {
         if (this.#serviceGone(error) && await this.#pause(failing, deadline)) continue;
-        if (error instanceof PcscError && SERVICE_GONE.has(error.code)) return null;
+        if (serviceGone(error)) return null;
         throw error;
       }
       for (const name of this.#known.keys()) if (!names.includes(name)) this.#known.delete(name);
@@ -317,17 +293,17 @@ export class ReaderWatch implements Disposable {
         // a new service counts events from zero again, and knows none of the old states
         if (this.#reachedService) this.#fresh = true;
         this.#reachedService = true;
-        this.#tell(true);
+        this.#notices.tell(true);
         this.#known.clear();
         this.#pnpState = 0;
         return this.#context;
       } catch (error) {
-        if (!(error instanceof PcscError) || !SERVICE_GONE.has(error.code)) throw error;
+        if (!serviceGone(error)) throw error;
         if (
           !this.#reachedService && !this.#native.abi.serviceStopsWithoutReaders &&
           !this.#options.waitForService
         ) throw error;
-        this.#tell(false);
+        this.#notices.tell(false);
         if (stoppedWithoutReaders(this.#native, error) && this.#reported?.length) return "stopped";
         // the service is down: try again later, never busily
         if (!await this.#pause(down, deadline)) return "timeout";
@@ -337,20 +313,10 @@ export class ReaderWatch implements Disposable {
 
   /** Whether `error` means the context is dead; if so it is dropped for a new one. */
   #serviceGone(error: unknown): boolean {
-    if (!(error instanceof PcscError) || !CONTEXT_GONE.has(error.code)) return false;
+    if (!contextGone(error)) return false;
     this.#dropContext();
-    this.#tell(false);
+    this.#notices.tell(false);
     return true;
-  }
-
-  /** Tells onService of a change; the first word is "back" only after a loss. */
-  #tell(available: boolean): void {
-    if (this.#available === available || (available && this.#available === null)) {
-      this.#available = available;
-      return;
-    }
-    this.#available = available;
-    this.#options.onService?.(available);
   }
 
   #dropContext(): void {
@@ -385,18 +351,6 @@ export function watchedReaders(
   filter: readonly string[] | null,
 ): string[] {
   return filter === null ? [...system] : filter.filter((name) => system.includes(name));
-}
-
-/** Pauses that start at `first` ms and double up to `max`: waiting on a failure never spins. */
-class Backoff {
-  /** How many pauses were taken. */
-  count = 0;
-  constructor(readonly first: number, readonly max: number) {}
-
-  /** The next pause, in ms. */
-  next(): number {
-    return Math.min(this.first * 2 ** this.count++, this.max);
-  }
 }
 
 function sameReaders(names: readonly string[], reported: readonly string[] | null): boolean {

@@ -5,27 +5,28 @@
  * @module
  */
 
-import { platformConstants } from "../pcsc/constants.ts";
-import { SYSTEM_PCSC } from "../pcsc/context.ts";
+import { platformConstants } from "../pcsc/platform_constants.ts";
+import { SYSTEM_PCSC } from "../pcsc/native_pcsc.ts";
 import { checkInteger } from "./bytes.ts";
 
+export { SCARD_ATTR } from "../pcsc/attributes.ts";
 export {
-  SCARD_ATTR,
   SCARD_EJECT_CARD,
   SCARD_LEAVE_CARD,
+  SCARD_RESET_CARD,
+  SCARD_SHARE_DIRECT,
+  SCARD_SHARE_EXCLUSIVE,
+  SCARD_SHARE_SHARED,
+  SCARD_UNPOWER_CARD,
+} from "../pcsc/share_and_disposition.ts";
+export {
   SCARD_PROTOCOL_ANY,
   SCARD_PROTOCOL_T0,
   SCARD_PROTOCOL_T1,
   SCARD_PROTOCOL_T15,
   SCARD_PROTOCOL_UNDEFINED,
-  SCARD_RESET_CARD,
-  SCARD_SCOPE_SYSTEM,
-  SCARD_SCOPE_USER,
-  SCARD_SHARE_DIRECT,
-  SCARD_SHARE_EXCLUSIVE,
-  SCARD_SHARE_SHARED,
-  SCARD_UNPOWER_CARD,
-} from "../pcsc/constants.ts";
+} from "../pcsc/protocols.ts";
+export { SCARD_SCOPE_SYSTEM, SCARD_SCOPE_USER } from "../pcsc/context.ts";
 
 // pyscard's `smartcard.scard` names the values of the machine the script runs on
 const SYSTEM = platformConstants(SYSTEM_PCSC);

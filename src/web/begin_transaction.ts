@@ -7,8 +7,8 @@
 
 import type { CardHandle } from "../pcsc/card_handle.ts";
 import { cancelOnAbort } from "../pcsc/cancel_on_abort.ts";
-import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
-import { PcscError } from "../pcsc/context.ts";
+import { PcscError, SCARD_E_CANCELLED } from "../pcsc/pcsc_error.ts";
+import { SCARD_LEAVE_CARD } from "../pcsc/share_and_disposition.ts";
 import type { ContextSlots } from "./context_slots.ts";
 
 /**

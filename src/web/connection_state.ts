@@ -5,15 +5,15 @@
  * @module
  */
 
+import type { PlatformConstants } from "../pcsc/platform_constants.ts";
 import {
-  type PlatformConstants,
   SCARD_ABSENT,
   SCARD_NEGOTIABLE,
   SCARD_POWERED,
   SCARD_PRESENT,
   SCARD_SPECIFIC,
   SCARD_SWALLOWED,
-} from "../pcsc/constants.ts";
+} from "../pcsc/card_state.ts";
 import { protocolOf } from "./enums.ts";
 
 /** Where the card is in its life, as `status()` reports it. */

@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { NativePcsc } from "../pcsc/context.ts";
-import { type PlatformConstants, platformConstants } from "../pcsc/constants.ts";
+import type { NativePcsc } from "../pcsc/native_pcsc.ts";
+import { type PlatformConstants, platformConstants } from "../pcsc/platform_constants.ts";
 import { asWebError, invalidState } from "./corresponding_exception.ts";
 
 /** What the context knows of one of its connections. */

@@ -6,51 +6,27 @@
  */
 
 import { CardHandleRefusal } from "../pcsc/card_handle.ts";
-import {
-  describeReturnCode,
-  PcscLibraryError,
-  type PlatformConstants,
-  SCARD_E_INVALID_HANDLE,
-  SCARD_E_INVALID_PARAMETER,
-  SCARD_E_NO_SERVICE,
-  SCARD_E_NO_SMARTCARD,
-  SCARD_E_NOT_READY,
-  SCARD_E_NOT_TRANSACTED,
-  SCARD_E_PROTO_MISMATCH,
-  SCARD_E_READER_UNAVAILABLE,
-  SCARD_E_SERVER_TOO_BUSY,
-  SCARD_E_SERVICE_STOPPED,
-  SCARD_E_SHARING_VIOLATION,
-  SCARD_E_SYSTEM_CANCELLED,
-  SCARD_E_TIMEOUT,
-  SCARD_E_UNKNOWN_READER,
-  SCARD_P_SHUTDOWN,
-  SCARD_W_REMOVED_CARD,
-  SCARD_W_RESET_CARD,
-  SCARD_W_UNPOWERED_CARD,
-  SCARD_W_UNRESPONSIVE_CARD,
-  SCARD_W_UNSUPPORTED_CARD,
-} from "../pcsc/constants.ts";
-import { PcscError } from "../pcsc/context.ts";
+import * as failure from "../pcsc/pcsc_error.ts";
+import type { PlatformConstants } from "../pcsc/platform_constants.ts";
 import { SmartCardError, type SmartCardResponseCode } from "./smart_card_error.ts";
 
 // The codes the enum names, except "unsupported-feature", whose value is the platform's.
 const NAMED: ReadonlyMap<number, SmartCardResponseCode> = new Map([
-  [SCARD_E_NO_SERVICE, "no-service"],
-  [SCARD_E_NO_SMARTCARD, "no-smartcard"],
-  [SCARD_E_NOT_READY, "not-ready"],
-  [SCARD_E_NOT_TRANSACTED, "not-transacted"],
-  [SCARD_E_PROTO_MISMATCH, "proto-mismatch"],
-  [SCARD_E_READER_UNAVAILABLE, "reader-unavailable"],
-  [SCARD_W_REMOVED_CARD, "removed-card"],
-  [SCARD_W_RESET_CARD, "reset-card"],
-  [SCARD_E_SERVER_TOO_BUSY, "server-too-busy"],
-  [SCARD_E_SHARING_VIOLATION, "sharing-violation"],
-  [SCARD_E_SYSTEM_CANCELLED, "system-cancelled"],
-  [SCARD_E_UNKNOWN_READER, "unknown-reader"],
-  [SCARD_W_UNPOWERED_CARD, "unpowered-card"],
-  [SCARD_W_UNRESPONSIVE_CARD, "unresponsive-card"],
-  [SCARD_W_UNSUPPORTED_CARD, "unsupported-card"],
+  [failure.SCARD_E_NO_SERVICE, "no-service"],
+  [failure.SCARD_E_NO_SMARTCARD, "no-smartcard"],
+  [failure.SCARD_E_NOT_READY, "not-ready"],
+  [failure.SCARD_E_NOT_TRANSACTED, "not-transacted"],
+  [failure.SCARD_E_PROTO_MISMATCH, "proto-mismatch"],
+  [failure.SCARD_E_READER_UNAVAILABLE, "reader-unavailable"],
+  [failure.SCARD_W_REMOVED_CARD, "removed-card"],
+  [failure.SCARD_W_RESET_CARD, "reset-card"],
+  [failure.SCARD_E_SERVER_TOO_BUSY, "server-too-busy"],
+  [failure.SCARD_E_SHARING_VIOLATION, "sharing-violation"],
+  [failure.SCARD_E_SYSTEM_CANCELLED, "system-cancelled"],
+  [failure.SCARD_E_UNKNOWN_READER, "unknown-reader"],
+  [failure.SCARD_W_UNPOWERED_CARD, "unpowered-card"],
+  [failure.SCARD_W_UNRESPONSIVE_CARD, "unresponsive-card"],
+  [failure.SCARD_W_UNSUPPORTED_CARD, "unsupported-card"],
 ]);
 
 /**
@@ -65,19 +41,19 @@ export function correspondingException(
   call?: string,
   cause?: unknown,
 ): Error {
-  const message = `${call ? `${call}: ` : ""}${describeReturnCode(code)}`;
+  const message = `${call ? `${call}: ` : ""}${failure.describeReturnCode(code)}`;
   const responseCode = code === constants.unsupportedFeature
     ? "unsupported-feature"
     : NAMED.get(code);
   if (responseCode !== undefined) {
     return withCause(new SmartCardError(message, { responseCode }), cause);
   }
-  if (code === SCARD_E_INVALID_PARAMETER) return new TypeError(message, { cause });
-  const name = code === SCARD_E_INVALID_HANDLE || code === SCARD_E_SERVICE_STOPPED
+  if (code === failure.SCARD_E_INVALID_PARAMETER) return new TypeError(message, { cause });
+  const name = code === failure.SCARD_E_INVALID_HANDLE || code === failure.SCARD_E_SERVICE_STOPPED
     ? "InvalidStateError"
-    : code === SCARD_P_SHUTDOWN
+    : code === failure.SCARD_P_SHUTDOWN
     ? "AbortError"
-    : code === SCARD_E_TIMEOUT
+    : code === failure.SCARD_E_TIMEOUT
     ? "TimeoutError"
     : "UnknownError";
   return domException(message, name, cause);
@@ -91,13 +67,13 @@ export function correspondingException(
  * kinds pass unchanged.
  */
 export function asWebError(error: unknown, constants: PlatformConstants): unknown {
-  if (error instanceof PcscError) {
+  if (error instanceof failure.PcscError) {
     return correspondingException(error.code, constants, error.call, error);
   }
   if (error instanceof CardHandleRefusal) {
     return domException(`The connection is ${error.reason}`, "InvalidStateError", error);
   }
-  if (error instanceof PcscLibraryError) {
+  if (error instanceof failure.PcscLibraryError) {
     if (error.cause instanceof Deno.errors.NotCapable) {
       return domException(error.message, "SecurityError", error);
     }

@@ -7,7 +7,7 @@
  */
 
 import type { CardHandle } from "../pcsc/card_handle.ts";
-import { SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
+import { SCARD_LEAVE_CARD } from "../pcsc/share_and_disposition.ts";
 import { dispositionCode, type SmartCardDisposition } from "./enums.ts";
 
 /**

@@ -5,18 +5,17 @@
  * @module
  */
 
+import type { PlatformConstants } from "../pcsc/platform_constants.ts";
 import {
-  type PlatformConstants,
   SCARD_EJECT_CARD,
   SCARD_LEAVE_CARD,
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
   SCARD_RESET_CARD,
   SCARD_SHARE_DIRECT,
   SCARD_SHARE_EXCLUSIVE,
   SCARD_SHARE_SHARED,
   SCARD_UNPOWER_CARD,
-} from "../pcsc/constants.ts";
+} from "../pcsc/share_and_disposition.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../pcsc/protocols.ts";
 
 /** How `connect` shares the card (`SmartCardAccessMode`). */
 export type SmartCardAccessMode = "shared" | "exclusive" | "direct";

@@ -15,7 +15,7 @@ import {
   SCARD_STATE_UNAVAILABLE,
   SCARD_STATE_UNAWARE,
   SCARD_STATE_UNPOWERED,
-} from "../pcsc/constants.ts";
+} from "../pcsc/reader_state.ts";
 import type { ReaderState } from "../pcsc/reader_state.ts";
 import type { StatusChangeIn, StatusChangeOut } from "../pcsc/status_change.ts";
 import { required, toBoolean, toDictionary, toDOMString, toUnsignedLong } from "./webidl.ts";

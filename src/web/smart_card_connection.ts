@@ -6,7 +6,7 @@
  */
 
 import type { CardHandle, CardStatus } from "../pcsc/card_handle.ts";
-import { SCARD_LEAVE_CARD } from "../pcsc/constants.ts";
+import { SCARD_LEAVE_CARD } from "../pcsc/share_and_disposition.ts";
 import { connectionState, type SmartCardConnectionState } from "./connection_state.ts";
 import {
   ConnectionTransaction,

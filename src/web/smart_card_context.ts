@@ -6,7 +6,9 @@
  */
 
 import { CardHandle } from "../pcsc/card_handle.ts";
-import { SCARD_E_CANCELLED, SCARD_LEAVE_CARD, SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
+import { SCARD_E_CANCELLED } from "../pcsc/pcsc_error.ts";
+import { SCARD_LEAVE_CARD } from "../pcsc/share_and_disposition.ts";
+import { SCARD_SCOPE_SYSTEM } from "../pcsc/context.ts";
 import type { Context } from "../pcsc/context.ts";
 import { statusChange } from "../pcsc/status_change.ts";
 import { ConstructionGate } from "./construction_gate.ts";

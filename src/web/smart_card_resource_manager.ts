@@ -4,9 +4,9 @@
  * @module
  */
 
-import { SCARD_SCOPE_SYSTEM } from "../pcsc/constants.ts";
-import { Context, type NativePcsc, SYSTEM_PCSC } from "../pcsc/context.ts";
-import { platformConstants } from "../pcsc/constants.ts";
+import { Context, SCARD_SCOPE_SYSTEM } from "../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../pcsc/native_pcsc.ts";
+import { platformConstants } from "../pcsc/platform_constants.ts";
 import { ConstructionGate } from "./construction_gate.ts";
 import { asWebError } from "./corresponding_exception.ts";
 import { createContext, type SmartCardContext } from "./smart_card_context.ts";

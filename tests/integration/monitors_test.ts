@@ -16,7 +16,7 @@ import {
 } from "../../mod.ts";
 import { ATR_T0, ATR_T1 } from "../cards/atrs.ts";
 import { feedOf } from "../../src/pcsc/reader_feed.ts";
-import { SYSTEM_PCSC } from "../../src/pcsc/context.ts";
+import { SYSTEM_PCSC } from "../../src/pcsc/native_pcsc.ts";
 import { stackFixture } from "../support/fixture.ts";
 import "../../src/testing/library.ts";
 import { cardPresent } from "../../src/testing/presence.ts";

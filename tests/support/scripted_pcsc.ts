@@ -22,7 +22,8 @@
 
 import { type Abi, LINUX_ABI } from "../../src/ffi/abi.ts";
 import type { CardIo, NativePcsc } from "../../src/ffi/native.ts";
-import type { CardStatus, Connected, ScardContext, ScardHandle } from "../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected } from "../../src/ffi/pcsc.ts";
+import type { ScardContext, ScardHandle } from "../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../src/ffi/sync_or_async.ts";
 import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
 import { CallControl } from "./scripted/call_control.ts";

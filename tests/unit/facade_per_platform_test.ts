@@ -3,7 +3,7 @@
 // it was handed, with that platform's constants, and leaves nothing open.
 import assert from "node:assert/strict";
 import { type Abi, LINUX_ABI, MACOS_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { SCARD_PROTOCOL_T0 } from "../../src/ffi/constants.ts";
+import { SCARD_PROTOCOL_T0 } from "../../src/pcsc/protocols.ts";
 import {
   type Card,
   CardConnection,

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { LINUX_ABI, MACOS_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import {
   SCARD_LEAVE_CARD,
-  SCARD_PROTOCOL_T1,
   SCARD_SHARE_SHARED,
   SCARD_UNPOWER_CARD,
-} from "../../src/ffi/constants.ts";
+} from "../../src/pcsc/share_and_disposition.ts";
+import { SCARD_PROTOCOL_T1 } from "../../src/pcsc/protocols.ts";
 import { CardHandle, CardHandleRefusal, type CardStatus } from "../../src/pcsc/card_handle.ts";
 import { ReaderTransactions } from "../../src/pcsc/reader_transactions.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { LINUX_ABI, MACOS_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { PNP_NOTIFICATION } from "../../src/ffi/constants.ts";
 import { decodeReaderState } from "../../src/pcsc/reader_state.ts";
-import { PcscError } from "../../src/ffi/pcsc.ts";
+import { PcscError } from "../../src/ffi/pcsc_error.ts";
 import { ReaderWatch, type WatchOutcome } from "../../src/pcsc/reader_watch.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
 import { until } from "../support/until.ts";

@@ -1,7 +1,7 @@
 // What the errors say where a platform's service gives a code a cause of its own.
 import assert from "node:assert/strict";
 import { LINUX_ABI, MACOS_ABI, returnCodeHint, WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { PcscError } from "../../src/ffi/pcsc.ts";
+import { PcscError } from "../../src/ffi/pcsc_error.ts";
 import { CardRequestException, SmartcardException } from "../../src/smartcard/errors/exceptions.ts";
 import { asSmartcardError } from "../../src/smartcard/errors/pcsc_failure.ts";
 

@@ -3,18 +3,19 @@
 import assert from "node:assert/strict";
 import {
   SCARD_ABSENT,
-  SCARD_EJECT_CARD,
-  SCARD_LEAVE_CARD,
   SCARD_NEGOTIABLE,
   SCARD_POWERED,
   SCARD_PRESENT,
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
-  SCARD_RESET_CARD,
   SCARD_SPECIFIC,
   SCARD_SWALLOWED,
+} from "../../src/pcsc/card_state.ts";
+import {
+  SCARD_EJECT_CARD,
+  SCARD_LEAVE_CARD,
+  SCARD_RESET_CARD,
   SCARD_UNPOWER_CARD,
-} from "../../src/ffi/constants.ts";
+} from "../../src/pcsc/share_and_disposition.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../../src/pcsc/protocols.ts";
 import {
   SCARD_E_INVALID_HANDLE,
   SCARD_E_INVALID_PARAMETER,
@@ -25,7 +26,7 @@ import { SmartCardError } from "../../src/web/smart_card_error.ts";
 import { createResourceManager } from "../../src/web/smart_card_resource_manager.ts";
 import { ScriptedPcsc } from "../support/scripted_pcsc.ts";
 import { LINUX_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { platformConstants } from "../../src/pcsc/constants.ts";
+import { platformConstants } from "../../src/pcsc/platform_constants.ts";
 import type { NativePcsc } from "../../src/ffi/native.ts";
 
 const A = "Reader A";

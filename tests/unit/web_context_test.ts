@@ -1,13 +1,14 @@
 // The Web Smart Card API's contexts on the scripted PC/SC: establishContext, listReaders,
 // getStatusChange and connect, and the one operation a context runs at a time.
 import assert from "node:assert/strict";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../../src/pcsc/protocols.ts";
+import { SCARD_SCOPE_SYSTEM } from "../../src/pcsc/context.ts";
 import {
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
-  SCARD_SCOPE_SYSTEM,
   SCARD_SHARE_DIRECT,
   SCARD_SHARE_EXCLUSIVE,
   SCARD_SHARE_SHARED,
+} from "../../src/pcsc/share_and_disposition.ts";
+import {
   SCARD_STATE_EMPTY,
   SCARD_STATE_EXCLUSIVE,
   SCARD_STATE_IGNORE,
@@ -16,7 +17,7 @@ import {
   SCARD_STATE_PRESENT,
   SCARD_STATE_UNAVAILABLE,
   SCARD_STATE_UNPOWERED,
-} from "../../src/ffi/constants.ts";
+} from "../../src/pcsc/reader_state.ts";
 import { SmartCardError } from "../../src/web/smart_card_error.ts";
 import type { SmartCardContext } from "../../src/web/smart_card_context.ts";
 import { createResourceManager } from "../../src/web/smart_card_resource_manager.ts";

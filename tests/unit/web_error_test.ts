@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { LINUX_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { PcscLibraryError } from "../../src/ffi/library.ts";
 import type { NativePcsc } from "../../src/ffi/native.ts";
-import { PcscError } from "../../src/ffi/pcsc.ts";
+import { PcscError } from "../../src/ffi/pcsc_error.ts";
 import { CardHandleRefusal } from "../../src/pcsc/card_handle.ts";
-import { platformConstants } from "../../src/pcsc/constants.ts";
+import { platformConstants } from "../../src/pcsc/platform_constants.ts";
 import { asWebError, correspondingException } from "../../src/web/corresponding_exception.ts";
 import { SmartCardError } from "../../src/web/smart_card_error.ts";
 

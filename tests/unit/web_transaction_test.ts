@@ -6,7 +6,7 @@ import {
   SCARD_LEAVE_CARD,
   SCARD_RESET_CARD,
   SCARD_UNPOWER_CARD,
-} from "../../src/ffi/constants.ts";
+} from "../../src/pcsc/share_and_disposition.ts";
 import { SmartCardError } from "../../src/web/smart_card_error.ts";
 import type { SmartCardConnection } from "../../src/web/smart_card_connection.ts";
 import { createResourceManager } from "../../src/web/smart_card_resource_manager.ts";

@@ -28,10 +28,11 @@ import {
 } from "../../mod.ts";
 import { smartCard } from "../../src/web/mod.ts";
 import { CURRENT_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
-import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/ffi/constants.ts";
+import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../src/pcsc/reader_state.ts";
 import { library, symbolDefinitions } from "../../src/ffi/library.ts";
 import * as pcsc from "../../src/ffi/pcsc.ts";
-import type { CardStatus, Connected, ScardContext } from "../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected } from "../../src/ffi/pcsc.ts";
+import type { ScardContext } from "../../src/ffi/native_handles.ts";
 import { ATR_T0, ATR_T0_T1, ATR_T1 } from "../cards/atrs.ts";
 import { TEST_AID, TEST_FCI } from "../cards/test_card.ts";
 import "../../src/testing/library.ts";

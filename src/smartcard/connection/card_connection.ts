@@ -5,9 +5,8 @@
  * @module
  */
 
-import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
+import { andThen, MAX_APDU_SIZE, type SyncOrAsync } from "../../pcsc/card_handle.ts";
 import { CommandAPDU } from "../../apdu/command_apdu.ts";
-import { MAX_APDU_SIZE } from "../../pcsc/constants.ts";
 import { type Bytes, checkBytes, checkInteger } from "../bytes.ts";
 import { CardConnectionEvent } from "./card_connection_event.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MAX_APDU_SIZE } from "../../pcsc/constants.ts";
+import { MAX_APDU_SIZE } from "../../pcsc/card_handle.ts";
 import { type Bytes, checkBytes, checkInteger } from "../bytes.ts";
 import { checkProtocolMask, isTransmitProtocol } from "./protocol.ts";
 

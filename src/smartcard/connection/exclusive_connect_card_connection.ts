@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SCARD_SHARE_EXCLUSIVE } from "../../pcsc/constants.ts";
+import { SCARD_SHARE_EXCLUSIVE } from "../../pcsc/share_and_disposition.ts";
 import { CardConnectionDecorator } from "./card_connection_decorator.ts";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SCARD_LEAVE_CARD } from "../../pcsc/constants.ts";
+import { SCARD_LEAVE_CARD } from "../../pcsc/share_and_disposition.ts";
 import type { CardConnection } from "./card_connection.ts";
 import { CardConnectionDecorator } from "./card_connection_decorator.ts";
 import { CardConnectionException } from "../errors/exceptions.ts";

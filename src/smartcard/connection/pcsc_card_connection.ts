@@ -12,16 +12,14 @@ import {
   guarded,
   type SyncOrAsync,
 } from "../../pcsc/card_handle.ts";
+import { PcscError, SCARD_E_NO_SMARTCARD, SCARD_W_REMOVED_CARD } from "../../pcsc/pcsc_error.ts";
 import {
-  SCARD_E_NO_SMARTCARD,
   SCARD_LEAVE_CARD,
   SCARD_RESET_CARD,
   SCARD_SHARE_SHARED,
   SCARD_UNPOWER_CARD,
-  SCARD_W_REMOVED_CARD,
-} from "../../pcsc/constants.ts";
-import { platformConstants } from "../../pcsc/constants.ts";
-import { PcscError } from "../../pcsc/context.ts";
+} from "../../pcsc/share_and_disposition.ts";
+import { platformConstants } from "../../pcsc/platform_constants.ts";
 import type { Bytes } from "../bytes.ts";
 import { CardConnection } from "./card_connection.ts";
 import { CardConnectionException, NoCardException } from "../errors/exceptions.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_PROTOCOL_T15 } from "../../pcsc/constants.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1, SCARD_PROTOCOL_T15 } from "../../pcsc/protocols.ts";
 import { checkInteger } from "../bytes.ts";
 
 /** T=0 (SCARD_PROTOCOL_T0). */

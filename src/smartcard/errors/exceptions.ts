@@ -4,7 +4,7 @@
  * @module
  */
 
-import { describeReturnCode } from "../../pcsc/constants.ts";
+import { describeReturnCode } from "../../pcsc/pcsc_error.ts";
 
 /**
  * The root of every error this module throws for a PC/SC or card failure.

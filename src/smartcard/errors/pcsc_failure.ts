@@ -4,7 +4,9 @@
  * @module
  */
 
-import { Context, type NativePcsc, PcscError } from "../../pcsc/context.ts";
+import { Context } from "../../pcsc/context.ts";
+import type { NativePcsc } from "../../pcsc/native_pcsc.ts";
+import { PcscError } from "../../pcsc/pcsc_error.ts";
 import { SmartcardException } from "./exceptions.ts";
 import { EstablishContextException } from "./pcsc_exceptions.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import type { Card } from "../readers/card.ts";
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { Monitor, told } from "./monitor.ts";
 import { Observer } from "../observer.ts";
 import { CardChanges } from "./reader_changes.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { NativePcsc } from "../../pcsc/context.ts";
+import type { NativePcsc } from "../../pcsc/native_pcsc.ts";
 import { feedOf, type ReaderFeed } from "../../pcsc/reader_feed.ts";
 import type { ReaderReport } from "../../pcsc/reader_watch.ts";
 import { Observable, type ObserverLike } from "../observer.ts";

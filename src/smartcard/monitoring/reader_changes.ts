@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import type { ReaderReport } from "../../pcsc/reader_watch.ts";
 import type { Card } from "../readers/card.ts";
 import { diffPresence, type Presence, presenceOf } from "./card_presence.ts";

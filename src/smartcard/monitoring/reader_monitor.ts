@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { Monitor, told } from "./monitor.ts";
 import { Observer } from "../observer.ts";
 import type { Reader } from "../readers/reader.ts";

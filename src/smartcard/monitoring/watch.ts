@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { feedOf } from "../../pcsc/reader_feed.ts";
 import type { Card } from "../readers/card.ts";
 import { EventQueue } from "./event_queue.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { MAX_APDU_SIZE } from "../../pcsc/constants.ts";
+import { MAX_APDU_SIZE } from "../../pcsc/card_handle.ts";
 import type { CardConnection } from "../connection/card_connection.ts";
 import { checkBytes, checkInteger } from "../bytes.ts";
 import { SCARD_CTL_CODE } from "../scard_constants.ts";

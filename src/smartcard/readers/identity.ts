@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { Card } from "./card.ts";
 import { Reader } from "./reader.ts";
 

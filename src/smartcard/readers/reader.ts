@@ -6,7 +6,8 @@
 
 import type { CardConnection } from "../connection/card_connection.ts";
 import { InvalidReaderException, type SmartcardException } from "../errors/exceptions.ts";
-import { type Context, type NativePcsc, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import type { Context } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { asPcscException, openQueryContext } from "../errors/pcsc_failure.ts";
 import {
   AddReaderToGroupException,

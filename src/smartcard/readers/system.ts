@@ -4,13 +4,9 @@
  * @module
  */
 
-import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../../pcsc/constants.ts";
-import {
-  Context,
-  type NativePcsc,
-  stoppedWithoutReaders,
-  SYSTEM_PCSC,
-} from "../../pcsc/context.ts";
+import { SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED } from "../../pcsc/pcsc_error.ts";
+import { Context, stoppedWithoutReaders } from "../../pcsc/context.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { CardServiceNotFoundException, CardServiceStoppedException } from "../errors/exceptions.ts";
 import { asPcscException, establishFailure, openQueryContext } from "../errors/pcsc_failure.ts";
 import { ListReadersException } from "../errors/pcsc_exceptions.ts";

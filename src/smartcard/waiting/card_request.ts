@@ -4,8 +4,8 @@
  * @module
  */
 
-import { SCARD_E_TIMEOUT } from "../../pcsc/constants.ts";
-import { type NativePcsc, PcscError, SYSTEM_PCSC } from "../../pcsc/context.ts";
+import { PcscError, SCARD_E_TIMEOUT } from "../../pcsc/pcsc_error.ts";
+import { type NativePcsc, SYSTEM_PCSC } from "../../pcsc/native_pcsc.ts";
 import { type ReaderReport, ReaderWatch, type WatchOutcome } from "../../pcsc/reader_watch.ts";
 import type { Card } from "../readers/card.ts";
 import { arrived, type Presence, presenceOf } from "../monitoring/card_presence.ts";

@@ -7,7 +7,7 @@
  */
 
 import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
-import type { PcscError } from "../../../src/ffi/pcsc.ts";
+import type { PcscError } from "../../../src/ffi/pcsc_error.ts";
 
 /** See the module comment. */
 export class CallControl {

@@ -10,16 +10,17 @@
 
 import {
   SCARD_ABSENT,
-  SCARD_EJECT_CARD,
-  SCARD_LEAVE_CARD,
   SCARD_NEGOTIABLE,
   SCARD_POWERED,
   SCARD_PRESENT,
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
+} from "../../../src/pcsc/card_state.ts";
+import {
+  SCARD_EJECT_CARD,
+  SCARD_LEAVE_CARD,
   SCARD_SHARE_DIRECT,
   SCARD_SHARE_SHARED,
-} from "../../../src/ffi/constants.ts";
+} from "../../../src/pcsc/share_and_disposition.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../../../src/pcsc/protocols.ts";
 import {
   SCARD_E_INVALID_HANDLE,
   SCARD_E_NO_SMARTCARD,
@@ -29,7 +30,8 @@ import {
   SCARD_W_REMOVED_CARD,
   SCARD_W_RESET_CARD,
 } from "../../../src/ffi/error_codes.ts";
-import type { CardStatus, Connected, ScardContext, ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { CardStatus, Connected } from "../../../src/ffi/pcsc.ts";
+import type { ScardContext, ScardHandle } from "../../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedReader, ScriptedService } from "./service.ts";

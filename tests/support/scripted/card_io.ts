@@ -13,7 +13,7 @@ import {
 } from "../../../src/ffi/error_codes.ts";
 import { MAX_BUFFER_SIZE_EXTENDED } from "../../../src/ffi/constants.ts";
 import type { CardIo } from "../../../src/ffi/native.ts";
-import type { ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { ScardHandle } from "../../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedCardHandles } from "./card_handles.ts";

@@ -8,19 +8,16 @@
  */
 
 import type { Abi } from "../../../src/ffi/abi.ts";
-import {
-  SCARD_PROTOCOL_T0,
-  SCARD_PROTOCOL_T1,
-  SCARD_STATE_EMPTY,
-  SCARD_STATE_PRESENT,
-} from "../../../src/ffi/constants.ts";
+import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../../../src/pcsc/protocols.ts";
+import { SCARD_STATE_EMPTY, SCARD_STATE_PRESENT } from "../../../src/pcsc/reader_state.ts";
 import {
   SCARD_E_INVALID_HANDLE,
   SCARD_E_NO_SERVICE,
   SCARD_E_SERVICE_STOPPED,
   SCARD_F_COMM_ERROR,
 } from "../../../src/ffi/error_codes.ts";
-import { PcscError, type ScardContext } from "../../../src/ffi/pcsc.ts";
+import { PcscError } from "../../../src/ffi/pcsc_error.ts";
+import type { ScardContext } from "../../../src/ffi/native_handles.ts";
 
 /** A native call as the scripted service saw it. */
 export interface ScriptedCall {

@@ -9,17 +9,15 @@
  * @module
  */
 
-import {
-  PNP_NOTIFICATION,
-  SCARD_STATE_CHANGED,
-  SCARD_STATE_UNKNOWN,
-} from "../../../src/ffi/constants.ts";
+import { PNP_NOTIFICATION } from "../../../src/ffi/constants.ts";
+import { SCARD_STATE_CHANGED, SCARD_STATE_UNKNOWN } from "../../../src/pcsc/reader_state.ts";
 import {
   SCARD_E_CANCELLED,
   SCARD_E_TIMEOUT,
   SCARD_E_UNKNOWN_READER,
 } from "../../../src/ffi/error_codes.ts";
-import type { PcscError, ScardContext } from "../../../src/ffi/pcsc.ts";
+import type { PcscError } from "../../../src/ffi/pcsc_error.ts";
+import type { ScardContext } from "../../../src/ffi/native_handles.ts";
 import type { ReaderStateArray } from "../../../src/ffi/reader_state.ts";
 import type { ScriptedService } from "./service.ts";
 

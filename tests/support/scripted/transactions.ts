@@ -7,9 +7,9 @@
  * @module
  */
 
-import { SCARD_EJECT_CARD, SCARD_LEAVE_CARD } from "../../../src/ffi/constants.ts";
+import { SCARD_EJECT_CARD, SCARD_LEAVE_CARD } from "../../../src/pcsc/share_and_disposition.ts";
 import { SCARD_E_NOT_TRANSACTED, SCARD_E_SHARING_VIOLATION } from "../../../src/ffi/error_codes.ts";
-import type { ScardHandle } from "../../../src/ffi/pcsc.ts";
+import type { ScardHandle } from "../../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../../src/ffi/sync_or_async.ts";
 import type { CallControl } from "./call_control.ts";
 import type { ScriptedCardHandles } from "./card_handles.ts";
