@@ -24,7 +24,11 @@
 export { readergroups, readers } from "./src/smartcard/readers/system.ts";
 export { Reader } from "./src/smartcard/readers/reader.ts";
 export { Card } from "./src/smartcard/readers/card.ts";
-export { CardConnection, type TransmitResult } from "./src/smartcard/connection/card_connection.ts";
+export {
+  CardConnection,
+  type OpenArguments,
+  type TransmitResult,
+} from "./src/smartcard/connection/card_connection.ts";
 export type { SyncOrAsync } from "./src/pcsc/card_handle.ts";
 export type { T0ResponseHandling } from "./src/smartcard/connection/t0_response.ts";
 export {

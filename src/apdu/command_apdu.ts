@@ -176,12 +176,12 @@ export class CommandAPDU {
   }
 }
 
-/** Where the data is and what Ne is, by javax.smartcardio's parsing rules. */
 /** "1 byte follows", "3 bytes follow". */
 function following(n: number): string {
   return n === 1 ? "1 byte follows" : `${n} bytes follow`;
 }
 
+/** Where the data is and what Ne is, by javax.smartcardio's parsing rules. */
 function lengthsOf(b: readonly number[]): { nc: number; ne: number; dataOffset: number } {
   const n = b.length;
   if (n < 4) {

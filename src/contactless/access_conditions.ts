@@ -99,6 +99,16 @@ const DATA_BLOCK: readonly Row4[] = [
 ];
 
 /** Data sheet table 7, indexed by C1C2C3: key A write, access read, access write, key B read, key B write. */
+// Access bits 110 and 111 of a trailer: nothing can be written, ever.
+const READ_ONLY_TRAILER: Row6 = [
+  "never",
+  "A|B",
+  "never",
+  "never",
+  "never",
+  "nothing can be written; access bits read with key A or B",
+];
+
 const TRAILER: readonly Row6[] = [
   /* 000 */ [
     "A",
@@ -148,23 +158,9 @@ const TRAILER: readonly Row6[] = [
     "never",
     "only the access bits can be written, with key B; access bits read with key A or B",
   ],
-  /* 110 */ [
-    "never",
-    "A|B",
-    "never",
-    "never",
-    "never",
-    "nothing can be written; access bits read with key A or B",
-  ],
+  /* 110 */ READ_ONLY_TRAILER,
   // 111 reads as 110 in NXP's table: both forbid every write
-  /* 111 */ [
-    "never",
-    "A|B",
-    "never",
-    "never",
-    "never",
-    "nothing can be written; access bits read with key A or B",
-  ],
+  /* 111 */ READ_ONLY_TRAILER,
 ];
 
 /**

@@ -166,3 +166,15 @@ export function defaultUid(length: 4 | 7, seed: number): number[] {
   if (length === 7) uid[0] = 0x04;
   return uid;
 }
+
+/**
+ * Runs the handler of `command`'s INS; one the chip lacks is "INS not supported" (6D 00).
+ * Every virtual chip answers its instructions through here.
+ */
+export function dispatch(
+  command: Command,
+  handlers: Readonly<Record<number, (command: Command) => Uint8Array>>,
+): Uint8Array {
+  const handler = handlers[command.ins];
+  return handler === undefined ? respond(SW.INS_NOT_SUPPORTED) : handler(command);
+}

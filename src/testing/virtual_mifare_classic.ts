@@ -28,7 +28,8 @@ import {
   sectorOfBlock,
   trailerBlockOfSector,
 } from "../contactless/mifare_classic_layout.ts";
-import { answerAsReader, type Command, defaultUid, KeySlots, respond, SW } from "./part3_reader.ts";
+import * as reader from "./part3_reader.ts";
+import { type Command, respond, SW } from "./part3_reader.ts";
 
 /** A sector's trailer as the virtual card starts with it. */
 export interface VirtualSectorInit {
@@ -82,7 +83,7 @@ export class VirtualMifareClassicChip {
   readonly #layout: MifareClassicLayout;
   readonly #uid: number[];
   readonly #memory: Uint8Array;
-  readonly #keys = new KeySlots();
+  readonly #keys = new reader.KeySlots();
   readonly #generalAuthenticate: boolean;
   /** The sector authenticated, and with which key; gone on a failure or reset. */
   #session: { sector: number; key: "A" | "B" } | undefined;
@@ -91,7 +92,7 @@ export class VirtualMifareClassicChip {
   constructor(init: VirtualMifareClassicInit = {}) {
     const layout = mifareClassicLayout(init.type ?? "1K");
     this.#layout = layout;
-    const uid = init.uid ?? defaultUid(4, layout.blocks);
+    const uid = init.uid ?? reader.defaultUid(4, layout.blocks);
     if (uid.length !== 4) throw new RangeError("the virtual MIFARE Classic has a 4-byte UID");
     this.#uid = Array.from(uid);
     this.#generalAuthenticate = init.generalAuthenticate ?? true;
@@ -137,18 +138,13 @@ export class VirtualMifareClassicChip {
     if (apdu.length === 6 && apdu[0] === 0xff && apdu[1] === 0x88) {
       return this.#authenticate((apdu[2] << 8) | apdu[3], apdu[4], apdu[5]);
     }
-    const command = answerAsReader(apdu, this.#uid, this.#keys);
+    const command = reader.answerAsReader(apdu, this.#uid, this.#keys);
     if (command instanceof Uint8Array) return command;
-    switch (command.ins) {
-      case 0x86:
-        return this.#generalAuthenticateCommand(command);
-      case 0xb0:
-        return this.#read(command);
-      case 0xd6:
-        return this.#write(command);
-      default:
-        return respond(SW.INS_NOT_SUPPORTED);
-    }
+    return reader.dispatch(command, {
+      0x86: (c) => this.#generalAuthenticateCommand(c),
+      0xb0: (c) => this.#read(c),
+      0xd6: (c) => this.#write(c),
+    });
   }
 
   #generalAuthenticateCommand(command: Command): Uint8Array {

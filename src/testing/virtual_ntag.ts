@@ -11,7 +11,8 @@
  */
 
 import { TYPE2_TAG_LAYOUTS, type Type2Layout } from "../contactless/type2_tag.ts";
-import { answerAsReader, type Command, defaultUid, KeySlots, respond, SW } from "./part3_reader.ts";
+import * as reader from "./part3_reader.ts";
+import { type Command, respond, SW } from "./part3_reader.ts";
 
 /** The NTAG models the virtual tag can be. */
 export type NtagModel = "NTAG213" | "NTAG215" | "NTAG216";
@@ -60,7 +61,7 @@ export class VirtualNtagChip {
   readonly #layout: Type2Layout;
   readonly #uid: number[];
   readonly #memory: Uint8Array;
-  readonly #keys = new KeySlots();
+  readonly #keys = new reader.KeySlots();
 
   /** A tag as delivered, or as `init` says. */
   constructor(init: VirtualNtagInit = {}) {
@@ -68,7 +69,7 @@ export class VirtualNtagChip {
     if (!Object.hasOwn(CC_SIZE, model)) throw new TypeError(`no NTAG model ${String(model)}`);
     this.model = model;
     this.#layout = TYPE2_TAG_LAYOUTS[model];
-    const uid = init.uid ?? defaultUid(7, model.charCodeAt(5));
+    const uid = init.uid ?? reader.defaultUid(7, model.charCodeAt(5));
     if (uid.length !== 7) throw new RangeError("an NTAG's UID is 7 bytes");
     this.#uid = Array.from(uid);
     const memory = new Uint8Array(this.#layout.pages! * 4);
@@ -102,21 +103,16 @@ export class VirtualNtagChip {
 
   /** Answers one APDU as the reader and tag would. */
   handle(apdu: Uint8Array): Uint8Array {
-    const command = answerAsReader(apdu, this.#uid, this.#keys);
+    const command = reader.answerAsReader(apdu, this.#uid, this.#keys);
     if (command instanceof Uint8Array) return command;
-    // the chips' INS switches look alike (READ and UPDATE BINARY); each runs its own memory
-    switch (command.ins) {
-      case 0x86:
-      case 0x88:
-        // no MIFARE Classic authentication on a Type 2 tag: the reader reports a failure
-        return respond(SW.FAILED);
-      case 0xb0:
-        return this.#read(command);
-      case 0xd6:
-        return this.#write(command);
-      default:
-        return respond(SW.INS_NOT_SUPPORTED);
-    }
+    // no MIFARE Classic authentication on a Type 2 tag: the reader reports a failure
+    const failed = () => respond(SW.FAILED);
+    return reader.dispatch(command, {
+      0x86: failed,
+      0x88: failed,
+      0xb0: (c) => this.#read(c),
+      0xd6: (c) => this.#write(c),
+    });
   }
 
   get #pages(): number {

@@ -12,21 +12,13 @@ import {
   answerGetData,
   type Command,
   defaultUid,
+  dispatch,
   parseCommand,
   respond,
   SW,
 } from "./part3_reader.ts";
+import { NDEF_APPLICATION } from "../nfc/type4_ndef.ts";
 
-/** The NDEF tag application's name. */
-export const NDEF_APPLICATION: readonly number[] = Object.freeze([
-  0xd2,
-  0x76,
-  0x00,
-  0x00,
-  0x85,
-  0x01,
-  0x01,
-]);
 /** The capability container's file identifier. */
 export const CC_FILE = 0xe103;
 /** The NDEF file's identifier in the virtual tag. */
@@ -125,17 +117,11 @@ export class VirtualType4TagChip {
       return answerGetData(command, command.p1 === 0 ? this.#uid : this.#historical);
     }
     if (command.cla !== 0x00) return respond(SW.CLA_NOT_SUPPORTED);
-    // the chips' INS switches look alike (READ and UPDATE BINARY); each runs its own memory
-    switch (command.ins) {
-      case 0xa4:
-        return this.#select(command);
-      case 0xb0:
-        return this.#read(command);
-      case 0xd6:
-        return this.#update(command);
-      default:
-        return respond(SW.INS_NOT_SUPPORTED);
-    }
+    return dispatch(command, {
+      0xa4: (c) => this.#select(c),
+      0xb0: (c) => this.#read(c),
+      0xd6: (c) => this.#update(c),
+    });
   }
 
   #select(command: Command): Uint8Array {

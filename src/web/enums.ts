@@ -6,15 +6,7 @@
  */
 
 import type { PlatformConstants } from "../pcsc/platform_constants.ts";
-import {
-  SCARD_EJECT_CARD,
-  SCARD_LEAVE_CARD,
-  SCARD_RESET_CARD,
-  SCARD_SHARE_DIRECT,
-  SCARD_SHARE_EXCLUSIVE,
-  SCARD_SHARE_SHARED,
-  SCARD_UNPOWER_CARD,
-} from "../pcsc/share_and_disposition.ts";
+import * as pcsc from "../pcsc/share_and_disposition.ts";
 import { SCARD_PROTOCOL_T0, SCARD_PROTOCOL_T1 } from "../pcsc/protocols.ts";
 
 /** How `connect` shares the card (`SmartCardAccessMode`). */
@@ -34,23 +26,23 @@ export const PROTOCOLS: readonly SmartCardProtocol[] = ["raw", "t0", "t1"];
 /** SCARD_SHARE_* for an access mode. */
 export function shareMode(mode: SmartCardAccessMode): number {
   return mode === "shared"
-    ? SCARD_SHARE_SHARED
+    ? pcsc.SCARD_SHARE_SHARED
     : mode === "exclusive"
-    ? SCARD_SHARE_EXCLUSIVE
-    : SCARD_SHARE_DIRECT;
+    ? pcsc.SCARD_SHARE_EXCLUSIVE
+    : pcsc.SCARD_SHARE_DIRECT;
 }
 
 /** SCARD_*_CARD for a disposition. */
 export function dispositionCode(disposition: SmartCardDisposition): number {
   switch (disposition) {
     case "leave":
-      return SCARD_LEAVE_CARD;
+      return pcsc.SCARD_LEAVE_CARD;
     case "reset":
-      return SCARD_RESET_CARD;
+      return pcsc.SCARD_RESET_CARD;
     case "unpower":
-      return SCARD_UNPOWER_CARD;
+      return pcsc.SCARD_UNPOWER_CARD;
     case "eject":
-      return SCARD_EJECT_CARD;
+      return pcsc.SCARD_EJECT_CARD;
   }
 }
 

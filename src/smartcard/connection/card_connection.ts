@@ -18,6 +18,17 @@ import { checkProtocolMask, RAW, T0, T1, T15 } from "./protocol.ts";
 import { t0Handling, type T0ResponseHandling, withT0Responses } from "./t0_response.ts";
 import { checkCommand, checkConnectArguments } from "./connection_arguments.ts";
 
+/**
+ * What `doConnect` and `doReconnect` take: whether to block, then `connect`'s arguments,
+ * checked already (undefined: the default).
+ */
+export type OpenArguments = [
+  blocking: boolean,
+  protocol?: number,
+  mode?: number,
+  disposition?: number,
+];
+
 /** What `transmit` resolves to: response data, SW1, SW2. */
 export type TransmitResult = [response: number[], sw1: number, sw2: number];
 
@@ -77,19 +88,9 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
   // or the same call on Deno's blocking pool, which gives a promise of it.
 
   /** Opens the connection (arguments already checked; undefined means the default). */
-  protected abstract doConnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
-  ): SyncOrAsync<void>;
+  protected abstract doConnect(...args: OpenArguments): SyncOrAsync<void>;
   /** Re-opens the connection. */
-  protected abstract doReconnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
-  ): SyncOrAsync<void>;
+  protected abstract doReconnect(...args: OpenArguments): SyncOrAsync<void>;
   /** Closes the connection (observers are told already). */
   protected abstract doDisconnect(): void;
   /** Frees everything (observers are told already); runs once. */

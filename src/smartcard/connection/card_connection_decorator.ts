@@ -7,7 +7,7 @@
 import { andThen, type SyncOrAsync } from "../../pcsc/card_handle.ts";
 import type { Bytes } from "../bytes.ts";
 import type { T0ResponseHandling } from "./t0_response.ts";
-import { CardConnection } from "./card_connection.ts";
+import { CardConnection, type OpenArguments } from "./card_connection.ts";
 import type { CardConnectionObserver } from "./card_connection_observer.ts";
 import type { Reader } from "../readers/reader.ts";
 import type { ErrorCheckingChain } from "../status_words/error_checking_chain.ts";
@@ -51,29 +51,13 @@ export class CardConnectionDecorator extends CardConnection {
   }
 
   /** The component's connect or connectSync. */
-  protected doConnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
-  ): SyncOrAsync<void> {
-    const c = this.component;
-    return blocking
-      ? c.connectSync(protocol, mode, disposition)
-      : c.connect(protocol, mode, disposition);
+  protected doConnect(...[blocking, ...args]: OpenArguments): SyncOrAsync<void> {
+    return blocking ? this.component.connectSync(...args) : this.component.connect(...args);
   }
 
   /** The component's reconnect or reconnectSync. */
-  protected doReconnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
-  ): SyncOrAsync<void> {
-    const c = this.component;
-    return blocking
-      ? c.reconnectSync(protocol, mode, disposition)
-      : c.reconnect(protocol, mode, disposition);
+  protected doReconnect(...[blocking, ...args]: OpenArguments): SyncOrAsync<void> {
+    return blocking ? this.component.reconnectSync(...args) : this.component.reconnect(...args);
   }
 
   /** The component's disconnect. */

@@ -21,7 +21,7 @@ import {
 } from "../../pcsc/share_and_disposition.ts";
 import { platformConstants } from "../../pcsc/platform_constants.ts";
 import type { Bytes } from "../bytes.ts";
-import { CardConnection } from "./card_connection.ts";
+import { CardConnection, type OpenArguments } from "./card_connection.ts";
 import { CardConnectionException, NoCardException } from "../errors/exceptions.ts";
 import { asSmartcardError } from "../errors/pcsc_failure.ts";
 import { fromPcscProtocol, isTransmitProtocol, protocolName, toPcscMask } from "./protocol.ts";
@@ -75,10 +75,7 @@ export class PCSCCardConnection extends CardConnection {
 
   /** SCardConnect, after earlier promise calls. */
   protected doConnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
+    ...[blocking, protocol, mode, disposition]: OpenArguments
   ): SyncOrAsync<void> {
     return this.#open("connect", blocking, protocol, (share, mask) =>
       this.#handle.connect(
@@ -92,10 +89,7 @@ export class PCSCCardConnection extends CardConnection {
 
   /** SCardReconnect (default: a warm reset), after earlier promise calls. */
   protected doReconnect(
-    blocking: boolean,
-    protocol?: number,
-    mode?: number,
-    disposition?: number,
+    ...[blocking, protocol, mode, disposition]: OpenArguments
   ): SyncOrAsync<void> {
     return this.#open(
       "reconnect",
