@@ -124,7 +124,7 @@ export { ISO7816_4_SW1ErrorChecker } from "./src/smartcard/status_words/iso7816_
 export { ISO7816_8ErrorChecker } from "./src/smartcard/status_words/iso7816_8_error_checker.ts";
 export { ISO7816_9ErrorChecker } from "./src/smartcard/status_words/iso7816_9_error_checker.ts";
 export { op21_ErrorChecker } from "./src/smartcard/status_words/op21_error_checker.ts";
-export { ATR, type RFU } from "./src/smartcard/atr/atr.ts";
+export { ATR, type RFU } from "./src/atr/atr.ts";
 export {
   BinStringToHexList,
   bs2hl,

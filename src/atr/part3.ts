@@ -41,7 +41,7 @@
  * @module
  */
 
-import { ATR } from "../smartcard/atr/atr.ts";
+import { ATR } from "./atr.ts";
 import { type Bytes, toByteList } from "../smartcard/bytes.ts";
 import { SmartcardException } from "../smartcard/errors/exceptions.ts";
 

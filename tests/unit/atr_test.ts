@@ -1,7 +1,7 @@
 // ATR parsing (ISO 7816-3 section 8): real-world ATRs, pyscard's test cases and render
 // output, and malformed ATRs refused with a SmartcardException naming what is wrong.
 import assert from "node:assert/strict";
-import { ATR } from "../../src/smartcard/atr/atr.ts";
+import { ATR } from "../../src/atr/atr.ts";
 import { SmartcardException } from "../../src/smartcard/errors/exceptions.ts";
 import { toBytes } from "../../src/smartcard/util.ts";
 

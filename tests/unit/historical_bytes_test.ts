@@ -3,7 +3,7 @@
 // ATR_analysis (Debian pcsc-tools 1.6.2) where it decodes the same object.
 import assert from "node:assert/strict";
 import { decodeHistoricalBytes, explainHistoricalBytes } from "../../src/atr/historical_bytes.ts";
-import { ATR } from "../../src/smartcard/atr/atr.ts";
+import { ATR } from "../../src/atr/atr.ts";
 import { toBytes } from "../../src/smartcard/util.ts";
 
 Deno.test("card capabilities and pre-issuing data of a YubiKey 5 (category 80)", () => {

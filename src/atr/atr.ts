@@ -4,10 +4,10 @@
  * @module
  */
 
-import { SmartcardException } from "../errors/exceptions.ts";
-import { type Bytes as ByteInput, toByteList } from "../bytes.ts";
-import { toHexString } from "../util.ts";
-import { decodeHistoricalBytes, type HistoricalBytes } from "../../atr/historical_bytes.ts";
+import { SmartcardException } from "../smartcard/errors/exceptions.ts";
+import { type Bytes as ByteInput, toByteList } from "../smartcard/bytes.ts";
+import { toHexString } from "../smartcard/util.ts";
+import { decodeHistoricalBytes, type HistoricalBytes } from "./historical_bytes.ts";
 
 /** A table entry ISO 7816-3 reserves for future use. */
 export type RFU = "RFU";
