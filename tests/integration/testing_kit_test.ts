@@ -233,21 +233,29 @@ async function leftovers(): Promise<{ dirs: string[]; daemons: number[] }> {
   return { dirs: dirs.sort(), daemons: daemons.sort((a, b) => a - b) };
 }
 
-onStack("kit: examples/testing_my_card_test.ts passes under a plain deno test -A", async () => {
-  const before = await leftovers();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "examples/testing_my_card_test.ts"],
-    cwd: ROOT,
-    clearEnv: true,
-    env: { ...plainEnv(), NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 0, text);
-  assert.match(text, /ok \| 2 passed \(8 steps\) \| 0 failed/);
-  // its two stacks stopped their daemons and removed their folders
-  assert.deepEqual(await leftovers(), before);
-});
+// the kit's examples, as a user runs them: their stacks stop their daemons and remove their folders
+for (
+  const [example, passed] of [
+    ["examples/testing_my_card_test.ts", /ok \| 2 passed \(8 steps\) \| 0 failed/],
+    ["examples/testing_my_nfc_code_test.ts", /ok \| 2 passed \| 0 failed/],
+  ] as const
+) {
+  onStack(`kit: ${example} passes under a plain deno test -A`, async () => {
+    const before = await leftovers();
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "-A", example],
+      cwd: ROOT,
+      clearEnv: true,
+      env: { ...plainEnv(), NO_COLOR: "1" },
+      stdin: "null",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout) +
+      new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, text);
+    assert.match(text, passed);
+    assert.deepEqual(await leftovers(), before);
+  });
+}
 
 onStack("kit: a PCSCLITE_CSOCK_NAME naming another daemon is refused, not followed", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
