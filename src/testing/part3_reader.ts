@@ -127,27 +127,9 @@ export class KeySlots {
 
 /** The ATR a Part 3 reader builds for a storage card: standard SS, card name NN NN. */
 export function storageCardAtr(standard: number, cardName: number): number[] {
-  return withTck([
-    0x3b,
-    0x8f,
-    0x80,
-    0x01,
-    0x80,
-    0x4f,
-    0x0c,
-    0xa0,
-    0x00,
-    0x00,
-    0x03,
-    0x06,
-    standard,
-    cardName >> 8,
-    cardName & 0xff,
-    0x00,
-    0x00,
-    0x00,
-    0x00,
-  ]);
+  // TS T0 TD1 TD2, category 80, the AID (4F 0C) of the PC/SC workgroup's RID A0 00 00 03 06
+  const head = [0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06];
+  return withTck([...head, standard, cardName >> 8, cardName & 0xff, 0x00, 0x00, 0x00, 0x00]);
 }
 
 /** The ATR a Part 3 reader builds for an ISO 14443-4 card with these historical bytes. */
