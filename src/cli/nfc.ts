@@ -41,7 +41,7 @@ export async function nfc(call: Invocation, out: Output): Promise<number> {
     );
   }
   using connection = await openConnection(call.reader, false);
-  const atr = connection.getATR();
+  const atr = await connection.readATR();
   if (!isContactlessAtr(atr)) {
     throw new Error(
       `the card in ${connection.getReader().name} is not a contactless card (ATR ${hex(atr)})`,
@@ -74,7 +74,7 @@ async function uid(connection: CardConnection, out: Output): Promise<number> {
     reader: connection.getReader().name,
     uid: hex(bytes),
     serialNumber,
-    type: ndefTagTypeOf(connection.getATR()),
+    type: ndefTagTypeOf(await connection.readATR()),
   });
   out.line(hex(bytes));
   return 0;

@@ -53,20 +53,16 @@ export async function exchange(
 }
 
 /**
- * The card's ATR as the connection knows it, or undefined when it cannot say (a connection
- * of another kind, or a status call that fails): callers then assume the most careful case.
+ * The card's ATR, asked of either kind of connection without blocking the event loop
+ * (`readATR`, or the Web API's `status()`); a failure is the connection's own.
  */
-export async function atrOf(connection: ContactlessConnection): Promise<number[] | undefined> {
-  try {
-    if ("getATR" in connection && typeof connection.getATR === "function") {
-      return Array.from(connection.getATR());
-    }
-    if ("status" in connection && typeof connection.status === "function") {
-      const { answerToReset } = await connection.status();
-      return answerToReset === undefined ? undefined : Array.from(new Uint8Array(answerToReset));
-    }
-  } catch {
-    // fall through: unknown
+export async function readAtr(connection: ContactlessConnection): Promise<number[]> {
+  if ("readATR" in connection && typeof connection.readATR === "function") {
+    return Array.from(await connection.readATR());
   }
-  return undefined;
+  if ("status" in connection && typeof connection.status === "function") {
+    const { answerToReset } = await connection.status();
+    if (answerToReset !== undefined) return Array.from(new Uint8Array(answerToReset));
+  }
+  throw new TypeError("connection must be a connected CardConnection or SmartCardConnection");
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { atrOf, type ContactlessConnection } from "./connection.ts";
+import { type ContactlessConnection, readAtr } from "./connection.ts";
 import { contactlessInfo } from "./contactless_info.ts";
 import { UnsafeWriteError } from "./contactless_error.ts";
 import {
@@ -94,7 +94,7 @@ export async function guardWrite(
   }
   const rules: Rules = assume === "type2"
     ? { type2: true, unnamed: false }
-    : rulesFor(await atrOf(connection));
+    : rulesFor(await readAtr(connection).catch(() => undefined));
   const wholeBlocks = bytes.length % MIFARE_BLOCK_SIZE === 0;
   const classic = rules.classic !== undefined && (!rules.unnamed || wholeBlocks);
   if (classic) guardClassic(rules.classic!, address, bytes, options);

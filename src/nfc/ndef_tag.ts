@@ -17,7 +17,7 @@ import {
   writePage,
 } from "../contactless/mod.ts";
 // the one APDU exchange over either facade, which ./contactless keeps to itself
-import { exchange } from "../contactless/connection.ts";
+import { exchange, readAtr } from "../contactless/connection.ts";
 import { messageOf, NDEFMessage } from "./ndef_message.ts";
 import { decodeRecords, encodeRecords, NdefFormatError } from "./ndef_bytes.ts";
 import { createMessageFromSource, type NDEFMessageSource, rawRecordOf } from "./ndef_record.ts";
@@ -69,17 +69,8 @@ export async function serialNumberOf(connection: NdefConnection): Promise<string
   }
 }
 
-async function atrOf(connection: NdefConnection): Promise<number[]> {
-  if ("getATR" in connection && typeof connection.getATR === "function") return connection.getATR();
-  if ("status" in connection && typeof connection.status === "function") {
-    const { answerToReset } = await connection.status();
-    if (answerToReset !== undefined) return [...new Uint8Array(answerToReset)];
-  }
-  throw new TypeError("connection must be a connected CardConnection or SmartCardConnection");
-}
-
 async function tagTypeOf(connection: NdefConnection): Promise<NdefTagType> {
-  const atr = await atrOf(connection);
+  const atr = await readAtr(connection);
   const type = ndefTagTypeOf(atr);
   if (type === null) {
     throw new NdefTagError(

@@ -116,6 +116,15 @@ export abstract class CardConnection extends Observable<CardConnectionEvent, Car
   protected abstract assertUsable(what: string, needsCard: boolean, blocking: boolean): void;
   /** The card's ATR. */
   abstract getATR(): number[];
+
+  /**
+   * The card's ATR without blocking the event loop: {@link getATR}'s promise form, for code
+   * that must not wait on the PC/SC service on the JavaScript thread (another process's
+   * transaction makes SCardStatus wait). By default {@link getATR}'s answer.
+   */
+  readATR(): Promise<number[]> {
+    return Promise.resolve().then(() => this.getATR());
+  }
   /** Whether `connect` succeeded and no disconnect followed. */
   abstract get connected(): boolean;
 

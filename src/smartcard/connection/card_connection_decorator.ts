@@ -101,6 +101,10 @@ export class CardConnectionDecorator extends CardConnection {
   getATR(): number[] {
     return this.component.getATR();
   }
+  /** The component's ATR, on the blocking pool. */
+  override readATR(): Promise<number[]> {
+    return this.component.readATR();
+  }
   /** The component's protocol. */
   override getProtocol(): number {
     return this.component.getProtocol();

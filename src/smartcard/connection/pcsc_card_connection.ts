@@ -162,6 +162,16 @@ export class PCSCCardConnection extends CardConnection {
     ) as number[];
   }
 
+  /** The card's ATR from SCardStatus on the blocking pool, after earlier promise calls. */
+  override readATR(): Promise<number[]> {
+    this.assertUsable("readATR", true, false);
+    return this.#call(
+      "readATR",
+      () => andThen(this.#handle.status(false), (status) => status.atr),
+      failedTo("get status"),
+    ) as Promise<number[]>;
+  }
+
   // ----- exchanges -----
 
   /** SCardTransmit, through the connection's preallocated buffers. */
