@@ -128,9 +128,10 @@ withCard(
     assert.throws(() => other.getATR(), refusedForTransaction("getATR"));
     assert.throws(() => other.transmitSync(GET_CHALLENGE), refusedForTransaction("transmitSync"));
     assert.throws(() => other.reconnectSync(), refusedForTransaction("reconnectSync"));
-    // the promise form waits on the pool instead, while the event loop runs
+    // the promise forms wait on the pool instead, while the event loop runs
     let settled = false;
     const waiting = other.transmit(GET_CHALLENGE).finally(() => settled = true);
+    const reading = other.readATR().finally(() => settled = true);
     await tick();
     assert.equal(settled, false);
     // the holder's own calls are not held up
@@ -138,6 +139,7 @@ withCard(
     assert.equal(holder.transmitSync(GET_CHALLENGE)[1], 0x90);
     await holder.endTransaction();
     assert.equal((await waiting)[1], 0x90);
+    assert.deepEqual(await reading, ATR_T1);
     assert.deepEqual(other.getATR(), ATR_T1);
   },
 );
