@@ -31,7 +31,7 @@ import {
 import type { ScardContext, ScardHandle } from "./native_handles.ts";
 import { SystemCardIo } from "./system_card_io.ts";
 import type { SyncOrAsync } from "./sync_or_async.ts";
-import type { ReaderStateArray } from "./reader_state.ts";
+import type { ReaderStateArray } from "./reader_state_array.ts";
 
 /**
  * Buffers for SCardTransmit, SCardControl and SCardGetAttrib, allocated once per owner so that

@@ -25,7 +25,7 @@ import {
 import { UintCell } from "./native_struct.ts";
 import { check, PcscError } from "./pcsc_error.ts";
 import { readSized } from "./read_sized.ts";
-import { ReaderStateArray } from "./reader_state.ts";
+import { ReaderStateArray } from "./reader_state_array.ts";
 import { decodeCString, decodeMultiString, encodeCString, encodeMultiString } from "./strings.ts";
 import { normaliseReturnCode } from "./return_codes.ts";
 import { andThen, recovered, type SyncOrAsync } from "./sync_or_async.ts";

@@ -5,13 +5,9 @@
  */
 
 import { decodeRecords, encodeRecords, type RawRecord } from "./ndef_bytes.ts";
-import {
-  createMessage,
-  type NDEFMessageInit,
-  type NDEFRecord,
-  parseRecord,
-  rawRecordOf,
-} from "./ndef_record.ts";
+import { createMessage } from "./create_records.ts";
+import { type NDEFMessageInit, type NDEFRecord, rawRecordOf } from "./ndef_record.ts";
+import { parseRecord } from "./parse_records.ts";
 
 let reading: readonly NDEFRecord[] | null = null;
 

@@ -20,7 +20,8 @@ import {
 import { exchange, readAtr } from "../contactless/connection.ts";
 import { messageOf, NDEFMessage } from "./ndef_message.ts";
 import { decodeRecords, encodeRecords, NdefFormatError } from "./ndef_bytes.ts";
-import { createMessageFromSource, type NDEFMessageSource, rawRecordOf } from "./ndef_record.ts";
+import { createMessageFromSource } from "./create_records.ts";
+import { type NDEFMessageSource, rawRecordOf } from "./ndef_record.ts";
 import { NdefTagError } from "./ndef_tag_error.ts";
 import {
   type DynamicLockHint,

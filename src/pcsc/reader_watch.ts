@@ -16,7 +16,7 @@ import {
 import { SCARD_E_CANCELLED, SCARD_E_TIMEOUT, SCARD_E_UNKNOWN_READER } from "../ffi/error_codes.ts";
 import { type NativePcsc, SYSTEM_PCSC } from "../ffi/native.ts";
 import { PcscError } from "../ffi/pcsc_error.ts";
-import type { ReaderStateArray } from "../ffi/reader_state.ts";
+import type { ReaderStateArray } from "../ffi/reader_state_array.ts";
 import { Backoff } from "./backoff.ts";
 import { cancelUntilSettled } from "./cancel_on_abort.ts";
 import { Context, stoppedWithoutReaders } from "./context.ts";

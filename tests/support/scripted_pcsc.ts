@@ -25,7 +25,7 @@ import type { CardIo, NativePcsc } from "../../src/ffi/native.ts";
 import type { CardStatus, Connected } from "../../src/ffi/pcsc.ts";
 import type { ScardContext, ScardHandle } from "../../src/ffi/native_handles.ts";
 import type { SyncOrAsync } from "../../src/ffi/sync_or_async.ts";
-import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
+import { ReaderStateArray } from "../../src/ffi/reader_state_array.ts";
 import { CallControl } from "./scripted/call_control.ts";
 import { ScriptedCardHandles } from "./scripted/card_handles.ts";
 import { ScriptedCardIo } from "./scripted/card_io.ts";

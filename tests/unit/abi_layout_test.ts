@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { type Abi, LINUX_ABI, MACOS_ABI, WINDOWS_ABI } from "../../src/ffi/abi.ts";
 import { decodeIoRequest, encodeIoRequest } from "../../src/ffi/io_request.ts";
-import { ReaderStateArray } from "../../src/ffi/reader_state.ts";
+import { ReaderStateArray } from "../../src/ffi/reader_state_array.ts";
 import { describeReturnCode, returnCodeName } from "../../src/ffi/abi.ts";
 
 interface Expected {

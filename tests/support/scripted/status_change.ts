@@ -18,7 +18,7 @@ import {
 } from "../../../src/ffi/error_codes.ts";
 import type { PcscError } from "../../../src/ffi/pcsc_error.ts";
 import type { ScardContext } from "../../../src/ffi/native_handles.ts";
-import type { ReaderStateArray } from "../../../src/ffi/reader_state.ts";
+import type { ReaderStateArray } from "../../../src/ffi/reader_state_array.ts";
 import type { ScriptedService } from "./service.ts";
 
 // SCARD_E_INVALID_PARAMETER: what a wait handed more reader states than the platform takes gets
