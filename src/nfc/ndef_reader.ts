@@ -86,8 +86,9 @@ class Adapter {
     this.stopped = new Promise<void>((resolve) => ended = resolve);
     this.#ready = new Promise<void>((resolve, reject) => {
       (async () => {
+        const cards = watchCards({ signal: controller.signal });
         try {
-          for await (const { inserted, removed } of watchCards({ signal: controller.signal })) {
+          for await (const { inserted, removed } of cards) {
             for (const card of removed) {
               if (this.#present.get(card.reader.name)?.equals(card)) {
                 this.#present.delete(card.reader.name);
@@ -103,6 +104,8 @@ class Adapter {
         } catch (error) {
           if (!controller.signal.aborted) reject(error);
         } finally {
+          // an abort ends the loop before the shared native wait has: `stopped` waits for it
+          await cards.return?.();
           ended();
         }
       })();
