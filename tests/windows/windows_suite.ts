@@ -59,6 +59,9 @@ const { T0_protocol: T0, T1_protocol: T1 } = CardConnection;
 const SELECT = [0x00, 0xA4, 0x04, 0x00, TEST_AID.length, ...TEST_AID];
 const SCARD_SCOPE_USER = 0;
 
+/** A timer fires: proof that the event loop is not frozen. */
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 const newCard = (atr: readonly number[], reader: 0 | 1 = 0) =>
   new VirtualCard({ atr, host: HOST, port: Number(PORTS[reader]) });
 
@@ -373,7 +376,7 @@ withCard(
     });
     let settled = false;
     const waiting = other.transmit(SELECT).finally(() => settled = true);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
     assert.equal(settled, false);
     await holder.endTransaction();
     assert.equal((await waiting)[1], 0x90);
@@ -381,9 +384,7 @@ withCard(
     other.disconnect(); // unpower: winscard over pcsc-lite would wait for the holder
     assert.equal(other.connected, false);
     await holder.endTransaction();
-    while (!(await card.controlLog()).slice(seen).includes(0x00)) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    await until("the power-off", async () => (await card.controlLog()).slice(seen).includes(0x00));
   },
 );
 
@@ -399,7 +400,7 @@ withCard("Web API: disconnect('reset') under another context's transaction", ATR
   await x.startTransaction(async () => {
     disconnected = y.disconnect("reset");
     disconnected.finally(() => settled = true).catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await tick();
     assert.equal(settled, false);
     return "leave";
   });
