@@ -240,20 +240,28 @@ export class CardHandle implements Disposable {
    */
   beginTransaction(blocking: boolean): SyncOrAsync<void> {
     const reader = this.#connection.reader;
-    if (!blocking && this.connected) {
+    // a handle that holds the reader already keeps its claim whatever this begin does
+    const holding = this.#transactions.claimOf(reader, this.#connection) === "holding";
+    if (!blocking && this.connected && !holding) {
       this.#transactions.claim(reader, this.#connection, "beginning");
     }
     return this.#transactionCall(
       blocking,
       (card) => this.#native.beginTransaction(blocking, card),
       () => this.#transactions.claim(reader, this.#connection, "holding"),
-      () => this.#transactions.drop(reader, this.#connection),
+      (error) => {
+        // a blocking begin refused before PC/SC saw it claimed nothing
+        if (!holding && !(blocking && error instanceof CardHandleRefusal)) {
+          this.#transactions.drop(reader, this.#connection);
+        }
+      },
     );
   }
 
   /**
    * SCardEndTransaction with `disposition`, after the calls queued before it. The reader is
-   * no longer claimed once it has ended, or failed in a way that ends the transaction too.
+   * no longer claimed once it has ended, or failed in a way that ends the transaction too; an
+   * end refused before PC/SC saw it (a promise call pending) leaves the transaction on.
    */
   endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
     const reader = this.#connection.reader;
@@ -262,7 +270,8 @@ export class CardHandle implements Disposable {
       (card) => this.#native.endTransaction(blocking, card, disposition),
       () => this.#transactions.drop(reader, this.#connection),
       (error) => {
-        if (!this.#endRefusedOnly(error)) this.#transactions.drop(reader, this.#connection);
+        if (error instanceof CardHandleRefusal || this.#endRefusedOnly(error)) return;
+        this.#transactions.drop(reader, this.#connection);
       },
     );
   }

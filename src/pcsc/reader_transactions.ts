@@ -32,6 +32,11 @@ export class ReaderTransactions {
     claims.set(owner, claim);
   }
 
+  /** `owner`'s own claim on `reader`'s transaction, or null. */
+  claimOf(reader: string, owner: object): TransactionClaim | null {
+    return this.#claims.get(reader)?.get(owner) ?? null;
+  }
+
   /** Forgets `owner`'s claim on `reader`; when none is left, wakes {@link whenFree}'s callers. */
   drop(reader: string, owner: object): void {
     const claims = this.#claims.get(reader);

@@ -106,6 +106,27 @@ for (const abi of [LINUX_ABI, MACOS_ABI, WINDOWS_ABI]) {
     assert.equal((other.status(true) as CardStatus).reader, A);
   });
 
+  Deno.test(`an end refused before PC/SC saw it keeps the reader claimed ${on}`, async () => {
+    const pcsc = new ScriptedPcsc({ abi });
+    pcsc.plug(A, ATR);
+    using holder = await connected(pcsc);
+    using other = await connected(pcsc);
+    holder.beginTransaction(true);
+    const letGo = pcsc.hold("SCardTransmit");
+    const pending = holder.transmit(false, SCARD_PROTOCOL_T1, APDU);
+    // a promise call of the holder is pending: its blocking end is refused ("busy")
+    assert.throws(() => holder.endTransaction(true, SCARD_LEAVE_CARD), (e: unknown) => {
+      assert.ok(e instanceof CardHandleRefusal);
+      assert.equal(e.reason, "busy");
+      return true;
+    });
+    assert.throws(() => other.status(true), isRefusal("transaction elsewhere"));
+    letGo();
+    await pending;
+    holder.endTransaction(true, SCARD_LEAVE_CARD);
+    assert.equal((other.status(true) as CardStatus).reader, A);
+  });
+
   Deno.test(`a disconnect under another handle's transaction waits for its end ${on}`, async () => {
     const pcsc = new ScriptedPcsc({ abi });
     pcsc.plug(A, ATR);
