@@ -105,6 +105,27 @@ export async function guardWrite(
   }
   const pages = rules.type2 && (!rules.unnamed || !wholeBlocks);
   if (pages) await guardType2(connection, address, bytes, options, read);
+  // a card of unknown kind may be a Type 2 tag, whose static lock bytes (page 2) and
+  // write-once capability container (page 3) a block write from address 0-3 would reach too
+  else if (rules.type2 && address <= CAPABILITY_CONTAINER_PAGE) {
+    const last = address + Math.ceil(bytes.length / TYPE2_PAGE_SIZE) - 1;
+    if (address <= STATIC_LOCK_PAGE && last >= STATIC_LOCK_PAGE) {
+      needs(
+        options.allowLockBytes,
+        STATIC_LOCK_PAGE,
+        "holds a Type 2 tag's static lock bytes",
+        "allowLockBytes",
+      );
+    }
+    if (last >= CAPABILITY_CONTAINER_PAGE) {
+      needs(
+        options.allowCapabilityContainer,
+        CAPABILITY_CONTAINER_PAGE,
+        "is a Type 2 tag's capability container (one-time programmable)",
+        "allowCapabilityContainer",
+      );
+    }
+  }
 }
 
 function rulesFor(atr: number[] | undefined): Rules {

@@ -445,6 +445,12 @@ Deno.test("updateBinary: the ATR picks the rules; an unnamed card gets both; bad
     /trailer of sector 0/,
   );
   await assert.rejects(updateBinary(unknown.connection, 2, [0, 0, 1, 0]), /static lock bytes/);
+  // a block write from address 1 or 2 would reach a Type 2 tag's lock bytes and CC as well
+  await assert.rejects(updateBinary(unknown.connection, 1, new Array(16).fill(0)), /lock bytes/);
+  await assert.rejects(
+    updateBinary(unknown.connection, 2, new Array(16).fill(0), { allowLockBytes: true }),
+    /capability container/,
+  );
   const sent = tag.sent.length;
   await assert.rejects(updateBinary(tag.connection, 4, []), /nothing to write/);
   await assert.rejects(updateBinary(tag.connection, 0x10000, [1]), RangeError);
