@@ -236,60 +236,62 @@ export class CardHandle implements Disposable {
   /**
    * SCardBeginTransaction: waits while another handle holds a transaction. From the moment
    * it is asked for on the pool, the reader counts as claimed by this handle: the begin may
-   * take it at any moment, and then a blocking call of another handle would wait for it.
+   * take it at any moment, and then a blocking call of another handle would wait for it. A
+   * begin queued behind a connect claims the reader that connect gives, at its turn.
    */
   beginTransaction(blocking: boolean): SyncOrAsync<void> {
-    const reader = this.#connection.reader;
-    // a handle that holds the reader already keeps its claim whatever this begin does
-    const holding = this.#transactions.claimOf(reader, this.#connection) === "holding";
-    if (!blocking && this.connected && !holding) {
-      this.#transactions.claim(reader, this.#connection, "beginning");
+    const connection = this.#connection;
+    const claims = this.#transactions;
+    if (!blocking && this.connected && claims.claimOf(connection.reader, connection) === null) {
+      claims.claim(connection.reader, connection, "beginning");
     }
-    return this.#transactionCall(
-      blocking,
-      (card) => this.#native.beginTransaction(blocking, card),
-      () => this.#transactions.claim(reader, this.#connection, "holding"),
+    return recovered(
+      () =>
+        this.#transactionCall(blocking, (card, reader) => {
+          // a handle that holds the reader already keeps its claim whatever this begin does
+          if (claims.claimOf(reader, connection) === "holding") {
+            return this.#native.beginTransaction(blocking, card);
+          }
+          if (!blocking) claims.claim(reader, connection, "beginning");
+          return andThen(this.#native.beginTransaction(blocking, card), () => {
+            claims.claim(reader, connection, "holding");
+          });
+        }),
       (error) => {
-        // a blocking begin refused before PC/SC saw it claimed nothing
-        if (!holding && !(blocking && error instanceof CardHandleRefusal)) {
-          this.#transactions.drop(reader, this.#connection);
+        // a begin that failed, or never ran, leaves no claim but a holder's own
+        if (claims.claimOf(connection.reader, connection) === "beginning") {
+          claims.drop(connection.reader, connection);
         }
+        throw error;
       },
     );
   }
 
   /**
    * SCardEndTransaction with `disposition`, after the calls queued before it. The reader is
-   * no longer claimed once it has ended, or failed in a way that ends the transaction too; an
-   * end refused before PC/SC saw it (a promise call pending) leaves the transaction on.
+   * no longer claimed once it has ended, or failed in a way that ends the transaction too.
    */
   endTransaction(blocking: boolean, disposition: number): SyncOrAsync<void> {
-    const reader = this.#connection.reader;
-    return this.#transactionCall(
-      blocking,
-      (card) => this.#native.endTransaction(blocking, card, disposition),
-      () => this.#transactions.drop(reader, this.#connection),
-      (error) => {
-        if (error instanceof CardHandleRefusal || this.#endRefusedOnly(error)) return;
-        this.#transactions.drop(reader, this.#connection);
-      },
-    );
+    const claims = this.#transactions;
+    return this.#transactionCall(blocking, (card, reader) =>
+      recovered(
+        () =>
+          andThen(this.#native.endTransaction(blocking, card, disposition), () => {
+            claims.drop(reader, this.#connection);
+          }),
+        (error) => {
+          if (!this.#endRefusedOnly(error)) claims.drop(reader, this.#connection);
+          throw error;
+        },
+      ));
   }
 
-  /** A begin or end in its turn, the reader's claim updated once it has succeeded or failed. */
+  /** A begin or end in its turn, given the reader connected then. */
   #transactionCall(
     blocking: boolean,
-    call: (card: ScardHandle) => SyncOrAsync<void>,
-    succeeded: () => void,
-    failed: (error: unknown) => void,
+    call: (card: ScardHandle, reader: string) => SyncOrAsync<void>,
   ): SyncOrAsync<void> {
-    return recovered(
-      () => this.#run(blocking, true, (card) => andThen(call(card), succeeded)),
-      (error) => {
-        failed(error);
-        throw error;
-      },
-    );
+    return this.#run(blocking, true, (card) => call(card, this.#connection.reader));
   }
 
   /** SCardStatus; the state as bits on every platform. */
@@ -341,14 +343,23 @@ export class CardHandle implements Disposable {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    const { card, reader, disposition } = this.#connection;
-    this.#transactions.drop(reader, this.#connection);
+    this.#transactions.drop(this.#connection.reader, this.#connection);
+    if (this.#pending > 0) this.#queue.then(() => this.#releaseNow());
+    else this.#releaseNow();
+  }
+
+  /**
+   * Disconnects and frees the context now, or, where another handle of this process claims
+   * the reader's transaction (looked at now, after any call that was running), disconnects
+   * on the pool once it has ended and frees the context after that.
+   */
+  #releaseNow(): void {
+    const { card, disposition } = this.#connection;
     if (card !== null && this.#blocker() !== null) {
       this.#connection.card = null;
       this.#disconnectLater(card, disposition);
     }
-    if (this.#pending > 0) this.#queue.then(() => this.#context.release());
-    else this.#context.release();
+    this.#context.release();
   }
 
   /** Same as {@link release}. */

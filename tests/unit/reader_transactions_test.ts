@@ -106,6 +106,19 @@ for (const abi of [LINUX_ABI, MACOS_ABI, WINDOWS_ABI]) {
     assert.equal((other.status(true) as CardStatus).reader, A);
   });
 
+  Deno.test(`a begin queued behind the connect claims the reader connected ${on}`, async () => {
+    const pcsc = new ScriptedPcsc({ abi });
+    pcsc.plug(A, ATR);
+    using holder = CardHandle.establish(pcsc);
+    using other = await connected(pcsc);
+    const connecting = holder.connect(false, A, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1, 0);
+    await holder.beginTransaction(false);
+    await connecting;
+    assert.throws(() => other.status(true), isRefusal("transaction elsewhere"));
+    await holder.endTransaction(false, SCARD_LEAVE_CARD);
+    assert.equal((other.status(true) as CardStatus).reader, A);
+  });
+
   Deno.test(`an end refused before PC/SC saw it keeps the reader claimed ${on}`, async () => {
     const pcsc = new ScriptedPcsc({ abi });
     pcsc.plug(A, ATR);
