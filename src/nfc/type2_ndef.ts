@@ -361,11 +361,16 @@ export async function lockType2(io: Type2Io, state: Type2State): Promise<void> {
   const d = state.dynamicLock;
   if (d !== null) {
     const first = d.address >> 2;
-    const current = (await io.read(first)).slice(0, 8);
-    const bytes = Math.ceil(d.bits / 8);
+    // every page the lock bits span, however many (a read gives 4 pages at most)
+    const span = (d.address & 3) + Math.ceil(d.bits / 8);
+    const current = new Uint8Array(Math.ceil(span / 4) * 4);
+    for (let at = 0; at < current.length; at += 16) {
+      const got = await io.read(first + at / 4);
+      current.set(got.subarray(0, Math.min(16, current.length - at)), at);
+    }
     const wanted = current.slice();
     for (let bit = 0; bit < d.bits; bit++) wanted[(d.address & 3) + (bit >> 3)] |= 1 << (bit & 7);
-    for (let p = 0; p * 4 < (d.address & 3) + bytes; p++) {
+    for (let p = 0; p * 4 < span; p++) {
       const was = current.subarray(p * 4, p * 4 + 4);
       const now = wanted.slice(p * 4, p * 4 + 4);
       if (now.some((b, i) => b !== was[i])) {
