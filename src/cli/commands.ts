@@ -113,7 +113,7 @@ export async function atr(call: Invocation, out: Output): Promise<number> {
   if (call.args.length > 0) bytes = argHex(call.args.join(""), "the ATR", "atr");
   else {
     using connection = await openConnection(call.reader, false);
-    bytes = connection.getATR();
+    bytes = await connection.readATR();
   }
   const explained = explainAtr(bytes);
   const { names, list, hint } = identifyAtr(bytes);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CardConnection } from "../smartcard/connection/card_connection.ts";
+import type { CardConnection } from "../../mod.ts";
 import { getUid } from "../contactless/mod.ts";
 import {
   makeNdefReadOnly,

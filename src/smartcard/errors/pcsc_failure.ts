@@ -7,7 +7,7 @@
 import { Context } from "../../pcsc/context.ts";
 import type { NativePcsc } from "../../pcsc/native_pcsc.ts";
 import { PcscError } from "../../pcsc/pcsc_error.ts";
-import { SmartcardException } from "./exceptions.ts";
+import type { SmartcardException } from "./exceptions.ts";
 import { EstablishContextException } from "./pcsc_exceptions.ts";
 
 /** The class of error a failed PC/SC call is reported as. */
@@ -42,18 +42,6 @@ export function asPcscException(
   const converted = make(error.code, { cause: error });
   if (error.hint !== null) converted.message += ` ${error.hint}`;
   return converted;
-}
-
-/** A context of the PC/SC service `native` reaches; a failure is thrown as `Kind`. */
-export function openContext(
-  native: NativePcsc,
-  Kind: ExceptionClass = SmartcardException,
-): Context {
-  try {
-    return Context.establish(native);
-  } catch (error) {
-    throw asSmartcardError(error, "Failed to establish context", Kind);
-  }
 }
 
 /**
