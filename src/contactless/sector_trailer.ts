@@ -11,6 +11,7 @@
  */
 
 import { checkBytes, checkInteger } from "../smartcard/bytes.ts";
+import { toHexString } from "../smartcard/util.ts";
 import {
   type AccessConditions,
   checkConditions,
@@ -84,7 +85,9 @@ export function decodeSectorTrailer(block: readonly number[] | Uint8Array): Sect
   const accessConditions = decodeAccessBits(bytes.slice(6, 9));
   if (accessConditions === undefined) {
     throw new RangeError(
-      `the access bits ${hexList(bytes.slice(6, 9))} do not match their inverted copy: ` +
+      `the access bits ${
+        toHexString(Array.from(bytes.slice(6, 9)))
+      } do not match their inverted copy: ` +
         "a card blocks a sector with such a trailer",
     );
   }
@@ -125,9 +128,5 @@ function checkKey(key: unknown, name: string): void {
 }
 
 function fingerprint(bytes: Uint8Array): string {
-  return hexList(Array.from(bytes));
-}
-
-function hexList(bytes: readonly number[]): string {
-  return bytes.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+  return toHexString(Array.from(bytes));
 }

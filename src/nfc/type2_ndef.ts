@@ -11,6 +11,7 @@
  */
 
 import { describeProgress, NdefTagError, type WriteProgress } from "./ndef_tag_error.ts";
+import { toHexString } from "../smartcard/util.ts";
 
 /** Page access to a Type 2 tag. */
 export interface Type2Io {
@@ -86,7 +87,7 @@ export async function readType2(io: Type2Io, hint?: DynamicLockHint): Promise<Ty
   const cc = head.slice(12, 16);
   if (cc[0] !== 0xe1) {
     throw new NdefTagError(
-      `the tag is not formatted for NDEF (capability container ${hexOf(cc)})`,
+      `the tag is not formatted for NDEF (capability container ${toHexString(cc)})`,
       "NotSupportedError",
     );
   }
@@ -98,7 +99,7 @@ export async function readType2(io: Type2Io, hint?: DynamicLockHint): Promise<Ty
   }
   if (cc[3] >> 4 !== 0) {
     throw new NdefTagError(
-      `the tag's capability container forbids reading (access ${hexOf([cc[3]])})`,
+      `the tag's capability container forbids reading (access ${toHexString([cc[3]])})`,
       "NotSupportedError",
     );
   }
@@ -160,7 +161,7 @@ export async function readType2(io: Type2Io, hint?: DynamicLockHint): Promise<Ty
     }
     const value: number[] = [];
     for (let i = 0; i < length; i++) {
-      value.push(byteAt(at, `TLV ${hexOf([t])}`));
+      value.push(byteAt(at, `TLV ${toHexString([t])}`));
       at = next(at);
     }
     if (t === 0x01 || t === 0x02) {
@@ -258,7 +259,7 @@ export async function writeType2(
 ): Promise<void> {
   if (!state.writable) {
     throw new NdefTagError(
-      `the tag is read-only (capability container access ${hexOf([state.cc[3]])})`,
+      `the tag is read-only (capability container access ${toHexString([state.cc[3]])})`,
       "NotAllowedError",
     );
   }
@@ -394,8 +395,4 @@ export async function lockType2(io: Type2Io, state: Type2State): Promise<void> {
       );
     }
   }
-}
-
-function hexOf(bytes: ArrayLike<number>): string {
-  return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
 }
